@@ -1,0 +1,128 @@
+"""The article body: paragraphs, subheadings and lists (ARTICLE_FORMAT.md section 8).
+
+Pure functions, no I/O: `parse_blocks` turns the body lines into `Block`s, `render_html`
+turns blocks into safe HTML, `summarize` gives the plain-text summary.
+
+Decisions on the points the format leaves open:
+
+- List markers: `-`, `*`, `•` and `–` (en dash), or a number of 1 to 3 digits followed by `.`
+  or `)`, then white space and some text. The em dash `—` is not a marker (many languages open
+  quoted speech with it), nor is a 4-digit number (`2024. A year of ...` is a paragraph).
+  Consecutive items with the same kind of marker (bulleted or numbered) form one list.
+- Subheading: a line that is not a list item, has at most 15 words and at least one letter or
+  digit, and does not end with closing punctuation (`. ! ? : ; , …` and their full-width
+  forms, looked at after any closing quotes or brackets), is a subheading when the next line
+  is a paragraph or a list item. So the last line is never a subheading, and of a run of such
+  short lines only the last one can be: the others are paragraphs.
+- Text is cleaned again (illegal XML characters removed, white space collapsed) before it is
+  escaped with `html.escape(quote=True)`; empty items and blocks are left out.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from feeds.model import Block, BlockKind
+from feeds.text import clean_line, collapse
+
+MAX_HEADING_WORDS = 15
+ELLIPSIS = "…"
+
+_BULLET = re.compile(r"^[-*•–]\s+(?=\S)")
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
+_CLOSING_PUNCTUATION = frozenset(".!?:;,…。！？：；，、")
+_CLOSERS = "\"'”’»›)]}」』"
+_TAGS = {
+    BlockKind.PARAGRAPH: ("<p>", "</p>"),
+    BlockKind.HEADING: ("<h2>", "</h2>"),
+}
+
+
+def _clean(text: str) -> str:
+    return collapse(clean_line(text))
+
+
+def _list_item(line: str) -> tuple[BlockKind, str] | None:
+    """The kind of list and the item's text, when `line` is a list item."""
+    for pattern, kind in ((_BULLET, BlockKind.BULLETS), (_NUMBERED, BlockKind.NUMBERED)):
+        match = pattern.match(line)
+        if match:
+            return kind, line[match.end() :]
+    return None
+
+
+def _heading_candidate(line: str) -> bool:
+    """Short, with no closing punctuation: a subheading if a paragraph follows."""
+    if len(line.split()) > MAX_HEADING_WORDS or not any(c.isalnum() for c in line):
+        return False
+    end = line.rstrip(_CLOSERS)
+    return not end or end[-1] not in _CLOSING_PUNCTUATION
+
+
+def parse_blocks(paragraphs: Sequence[str]) -> tuple[Block, ...]:
+    """The body lines (one paragraph per line) as paragraphs, subheadings and lists."""
+    lines = [line for line in (_clean(p) for p in paragraphs) if line]
+    items = [_list_item(line) for line in lines]
+    candidates = [
+        item is None and _heading_candidate(line) for line, item in zip(lines, items, strict=True)
+    ]
+    blocks: list[Block] = []
+    for i, (line, item) in enumerate(zip(lines, items, strict=True)):
+        if item is not None:
+            kind, text = item
+            if blocks and blocks[-1].kind is kind:
+                blocks[-1] = Block(kind=kind, items=(*blocks[-1].items, text))
+            else:
+                blocks.append(Block(kind=kind, items=(text,)))
+        elif candidates[i] and i + 1 < len(lines) and not candidates[i + 1]:
+            blocks.append(Block(kind=BlockKind.HEADING, items=(line,)))
+        else:
+            blocks.append(Block(kind=BlockKind.PARAGRAPH, items=(line,)))
+    return tuple(blocks)
+
+
+def _escape(text: str) -> str:
+    return html.escape(_clean(text), quote=True)
+
+
+def render_html(blocks: Sequence[Block]) -> str:
+    """Escaped HTML, one block per line: `<p>`, `<h2>`, `<ul><li>…</li></ul>`, `<ol>…</ol>`."""
+    out: list[str] = []
+    for block in blocks:
+        texts = [t for t in (_escape(item) for item in block.items) if t]
+        if not texts:
+            continue
+        if block.kind in (BlockKind.BULLETS, BlockKind.NUMBERED):
+            lis = "".join(f"<li>{t}</li>" for t in texts)
+            out.append(f"<{block.kind.value}>{lis}</{block.kind.value}>")
+        else:
+            start, end = _TAGS[block.kind]
+            out.extend(f"{start}{t}{end}" for t in texts)
+    return "\n".join(out)
+
+
+def _summary_source(blocks: Sequence[Block]) -> str:
+    """The first paragraph; without one, the first list item or heading."""
+    texts = [(b.kind, t) for b in blocks for t in (_clean(i) for i in b.items) if t]
+    for kind, text in texts:
+        if kind is BlockKind.PARAGRAPH:
+            return text
+    return texts[0][1] if texts else ""
+
+
+def summarize(blocks: Sequence[Block], limit: int = 300) -> str:
+    """Plain text: the first paragraph, cut at a word boundary to at most `limit` characters
+    plus `…`. A single word longer than `limit` is cut inside the word."""
+    if limit < 1:
+        raise ValueError(f"summary limit must be at least 1, not {limit}")
+    text = _summary_source(blocks)
+    if len(text) <= limit:
+        return text
+    # The last space at or before `limit`: text[:cut] ends on a whole word.
+    cut = text.rfind(" ", 0, limit + 1)
+    if cut <= 0:
+        return text[:limit] + ELLIPSIS
+    head = text[:cut]
+    return (head.rstrip(" ,;:–—-") or head) + ELLIPSIS

@@ -1,0 +1,118 @@
+"""Feed -> bytes: Atom 1.0 and RSS 2.0. The only module that imports feedgen.
+
+feedgen 1.0.0 has traps (FEEDS.md); each is handled here, where it bites:
+entries are appended in our order, every date is set (its default is the
+clock), the `self` link goes first so RSS's channel link is the site, authors
+reach RSS through `dc:creator`, and content is `type="html"`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
+
+from feeds import __version__
+from feeds.config import Settings
+from feeds.ids import feed_id
+from feeds.model import Article, Feed
+
+
+class FeedFormat(StrEnum):
+    ATOM = "atom"
+    RSS = "rss"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.value}.xml"
+
+    @property
+    def media_type(self) -> str:
+        return f"application/{self.value}+xml"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rendered:
+    """One output file: its path inside the output folder and its bytes."""
+
+    path: str
+    data: bytes
+
+
+STYLESHEET = "feed.css"
+
+
+def feed_file(feed: Feed, fmt: FeedFormat) -> str:
+    """Where a feed's file lives inside the output folder."""
+    return f"{feed.path}/{fmt.filename}" if feed.path else fmt.filename
+
+
+def render_feeds(feeds: Iterable[Feed], settings: Settings) -> Iterator[Rendered]:
+    entries: dict[str, FeedEntry] = {}  # one FeedEntry per article, shared by every feed it is in
+    for feed in feeds:
+        for article in feed.entries:
+            if article.id not in entries:
+                entries[article.id] = _entry(article)
+        generator = _generator(feed, settings, [entries[a.id] for a in feed.entries])
+        for fmt in FeedFormat:
+            yield Rendered(path=feed_file(feed, fmt), data=_serialize(generator, feed, fmt, settings))
+
+
+def wire_time(moment: datetime) -> datetime:
+    """A date as it can be written: whole seconds, and an offset both RFC 822 and
+    RFC 3339 can state (validators flag `+0545`-style minutes; historic zones have seconds)."""
+    moment = moment.replace(microsecond=0)
+    offset = moment.utcoffset() or timedelta()
+    if offset % timedelta(minutes=30):
+        return moment.astimezone(UTC)
+    return moment
+
+
+def _entry(article: Article) -> FeedEntry:
+    entry = FeedEntry()
+    entry.load_extension("dc", atom=False, rss=True)
+    entry.id(article.id)
+    entry.guid(article.id, permalink=False)
+    entry.title(article.title)
+    entry.link(href=article.link, rel="alternate", type="text/html")
+    entry.published(wire_time(article.published))
+    entry.updated(wire_time(article.updated))
+    for author in article.authors:
+        entry.author(name=author.name)
+        entry.dc.dc_creator(author.name)
+    entry.category(term=article.category.name)
+    entry.content(article.content_html, type="html")
+    entry.summary(article.summary)
+    return entry
+
+
+def _generator(feed: Feed, settings: Settings, entries: list[FeedEntry]) -> FeedGenerator:
+    generator = FeedGenerator()
+    generator.load_extension("dc", atom=False, rss=True)
+    generator.id(feed_id(settings.id_authority, settings.id_date, feed.path))
+    generator.title(feed.title)
+    generator.subtitle(feed.subtitle)
+    generator.language(feed.language)
+    generator.generator("feeds", version=__version__)
+    # Neither may default to the clock: an empty feed is as old as its id.
+    newest = feed.updated or datetime.fromisoformat(settings.id_date.ljust(10, "-01")[:10]).replace(tzinfo=UTC)
+    generator.updated(wire_time(newest))
+    generator.lastBuildDate(wire_time(newest))
+    for entry in entries:
+        generator.add_entry(entry, order="append")
+    return generator
+
+
+def _serialize(generator: FeedGenerator, feed: Feed, fmt: FeedFormat, settings: Settings) -> bytes:
+    # Links are set per format, `self` first: RSS's channel <link> is the last link added.
+    generator.link(href=settings.url(feed_file(feed, fmt)), rel="self", type=fmt.media_type, replace=True)
+    generator.link(href=settings.base_url, rel="alternate", type="text/html")
+    if fmt is FeedFormat.ATOM:
+        data: bytes = generator.atom_str(pretty=True)
+    else:
+        data = generator.rss_str(pretty=True)
+    return data

@@ -1,0 +1,49 @@
+"""Text hygiene shared by every stage (ARTICLE_FORMAT.md section 0)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width characters carry no text and break equality and word splitting.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# XML 1.0 allows tab, LF, CR and U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff" + _ZERO_WIDTH + "]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+    }
+)  # fmt: skip
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d-]")
+
+
+def clean_line(line: str) -> str:
+    """One input line made safe: NFC, no illegal or zero-width characters,
+    no-break and other odd spaces as plain spaces, no trailing white space."""
+    line = unicodedata.normalize("NFC", line)
+    line = _XML_ILLEGAL.sub("", line)
+    line = line.replace("\u00a0", " ").replace("\u202f", " ").replace("\t", " ")
+    return line.rstrip()
+
+
+def clean_text(raw: str) -> list[str]:
+    """The lines of a decoded file, after the hygiene rules of section 0."""
+    if raw.startswith("\ufeff"):
+        raw = raw[1:]
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return [clean_line(line) for line in raw.split("\n")]
+
+
+def collapse(text: str) -> str:
+    """Runs of white space as one space, stripped at both ends."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """The key under which two strings are "equal" (section 0): case-folded,
+    white space collapsed, curly and straight quotes and all dashes the same."""
+    text = _DASHES.sub("-", text.translate(_QUOTES))
+    return " ".join(text.casefold().split())

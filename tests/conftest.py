@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feeds.config import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED = REPO / "articles"
+BASE_URL = "https://example.org/news/"
+
+
+def make_settings(articles: Path, output: Path, **changes: object) -> Settings:
+    values: dict[str, object] = {
+        "articles": articles,
+        "output": output,
+        "base_url": BASE_URL,
+        "title": "Test News",
+        "description": "Articles for the tests.",
+        "id_authority": "example.org",
+        "id_date": "2024-01-01",
+        "timezone": "UTC",
+        "default_category": "General",
+        "default_author": "Newsroom",
+        **changes,
+    }
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def articles_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def output_dir(tmp_path: Path) -> Path:
+    return tmp_path / "site" / "output"
+
+
+def write_article(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    return path
+
+
+SIMPLE = """date 2024-03-05 en English
+World
+
+Harbour cranes return to service
+
+By: Jane Roe and John Doe
+Published: March 5, 2024 at 9:30 am EST
+
+The harbour's cranes are running again after a week of repairs.
+
+Officials said traffic would be back to normal by Friday.
+"""

@@ -1,0 +1,115 @@
+"""The command line: exit codes, messages and the files written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from feeds.cli import app
+from tests.conftest import BUNDLED, SIMPLE, write_article
+
+CONFIG = """base_url = "https://example.org/news/"
+id_authority = "example.org"
+id_date = "2024-01-01"
+title = "CLI News"
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "feeds.toml").write_text(CONFIG)
+    write_article(tmp_path / "articles", "harbour.txt", SIMPLE)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+runner = CliRunner()
+
+
+def test_build_defaults_to_articles_and_output(site: Path) -> None:
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 0, result.output
+    assert (site / "output" / "atom.xml").is_file()
+    assert (site / "output" / "category" / "world" / "rss.xml").is_file()
+    assert (site / "output" / "author" / "jane-roe" / "atom.xml").is_file()
+    assert result.stdout.strip().endswith(f"8 feeds written to {site / 'output'}.")
+    assert result.stdout.startswith("1 article read, 1 published, 0 skipped, 0 warnings;")
+
+
+def test_a_skipped_article_exits_1_and_the_rest_is_written(site: Path) -> None:
+    (site / "articles" / "broken.txt").write_bytes(b"\xff\xfe\x00")
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 1
+    assert "broken.txt\n  line 1: error E-DECODE: The file is not valid UTF-8" in result.stderr
+    assert (site / "output" / "atom.xml").is_file()
+
+
+def test_strict_turns_warnings_into_failure(site: Path) -> None:
+    write_article(site / "articles", "nodate.txt", "Headline only here\n\nBody text here.\n")
+    assert runner.invoke(app, ["check"]).exit_code == 1  # E-NO-DATE
+    (site / "articles" / "nodate.txt").unlink()
+    write_article(site / "articles", "noauthor.txt", "date 2024-01-01 Headline\n\nBody.\n")
+    assert runner.invoke(app, ["check"]).exit_code == 0
+    assert runner.invoke(app, ["check", "--strict"]).exit_code == 1
+
+
+def test_bad_settings_exit_2_and_write_nothing(site: Path) -> None:
+    (site / "feeds.toml").write_text('base_url = "nope"\n')
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("feeds: Invalid settings in ")
+    assert not (site / "output").exists()
+
+
+def test_usage_error_exits_2(site: Path) -> None:
+    assert runner.invoke(app, ["build", "--no-such-option"]).exit_code == 2
+
+
+def test_missing_articles_folder_exits_2(site: Path) -> None:
+    result = runner.invoke(app, ["build", "--articles", "nowhere"])
+    assert result.exit_code == 2
+    assert "The articles folder" in result.stderr
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(site: Path) -> None:
+    (site / "mine").mkdir()
+    (site / "mine" / "thesis.tex").write_text("precious")
+    result = runner.invoke(app, ["build", "--output", "mine"])
+    assert result.exit_code == 3
+    assert "refusing to replace it" in result.stderr
+    assert (site / "mine" / "thesis.tex").read_text() == "precious"
+
+
+def test_check_json_lines(site: Path) -> None:
+    write_article(site / "articles", "noauthor.txt", "date 2024-01-01 Headline\n\nBody.\n")
+    result = runner.invoke(app, ["check", "--json"])
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[-1]["summary"]["published"] == 2
+    assert {"severity": "warning", "code": "W-NO-AUTHOR", "file": "noauthor.txt"}.items() <= lines[0].items()
+
+
+def test_report_file(site: Path) -> None:
+    result = runner.invoke(app, ["build", "--report", "report.json"])
+    assert result.exit_code == 0
+    data = json.loads((site / "report.json").read_text())
+    assert data["published"] == 1
+    assert "atom.xml" in data["changed"]
+
+
+def test_python_dash_m_and_the_bundled_articles(tmp_path: Path) -> None:
+    """The README's first command, as a subprocess: no traceback, exit 0."""
+    out = tmp_path / "output"
+    env = {**os.environ, "TZ": "Asia/Tokyo"}
+    done = subprocess.run(
+        [sys.executable, "-m", "feeds", "build", "--articles", str(BUNDLED), "--output", str(out)],
+        cwd=BUNDLED.parent, capture_output=True, text=True, env=env, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (out / "index.html").is_file()

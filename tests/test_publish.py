@@ -1,0 +1,83 @@
+"""Publishing is all or nothing, and never outside the output folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feeds.errors import PublishError
+from feeds.publish import MANIFEST, publish, read_manifest
+from feeds.render import Rendered
+
+
+def files(**contents: str) -> list[Rendered]:
+    return [Rendered(path=p.replace("__", "/"), data=c.encode()) for p, c in contents.items()]
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_first_publish_and_replacement(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = publish(files(a="1", sub__b="2"), out)
+    assert set(first.changed) == {"a", "sub/b"}
+    second = publish(files(a="1", c="3"), out)
+    assert second.changed == ("c",)
+    assert second.removed == ("sub/b",)
+    assert {k: v for k, v in tree(out).items() if k != MANIFEST} == {"a": "1", "c": "3"}
+    assert set(read_manifest(out)) == {"a", "c"}
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+
+
+def test_a_failing_build_leaves_the_previous_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    publish(files(a="old"), out)
+    before = tree(out)
+
+    def exploding() -> list[Rendered]:
+        raise RuntimeError("boom")
+
+    def broken_files():  # type: ignore[no-untyped-def]
+        yield Rendered(path="a", data=b"new")
+        exploding()
+
+    with pytest.raises(RuntimeError):
+        publish(broken_files(), out)
+    assert tree(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+@pytest.mark.parametrize("path", ["../evil", "/etc/passwd", "a/../../b", "", "a//b", "a\\..\\b", ".", MANIFEST])
+def test_paths_that_leave_the_folder_are_refused(tmp_path: Path, path: str) -> None:
+    with pytest.raises(PublishError):
+        publish([Rendered(path=path, data=b"x")], tmp_path / "out")
+    assert not (tmp_path / "evil").exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_feeds_did_not_write_is_never_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(PublishError, match="refusing to replace it"):
+        publish(files(a="1"), out)
+    assert tree(out) == {"notes.txt": "mine"}
+
+
+def test_an_empty_folder_may_be_used(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    publish(files(a="1"), out)
+    assert tree(out)["a"] == "1"
+
+
+def test_recovers_the_previous_output_set_aside_by_a_killed_build(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    publish(files(a="old"), out)
+    out.rename(tmp_path / ".out.old")  # as if killed between the two renames of the fallback
+    (tmp_path / ".out.new-abc").mkdir()
+    publish(files(a="new"), out)
+    assert tree(out)["a"] == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
