@@ -184,9 +184,7 @@ def _title_case(name: str) -> str:
     if _ACRONYM.match(name):
         return name
     words = name.split(" ")
-    return " ".join(
-        _title_word(w, first=i == 0, last=i == len(words) - 1) for i, w in enumerate(words)
-    )
+    return " ".join(_title_word(w, first=i == 0, last=i == len(words) - 1) for i, w in enumerate(words))
 
 
 def _split_foreign(piece: str) -> list[str]:
@@ -239,10 +237,7 @@ def split_byline(value: str) -> tuple[tuple[AuthorName, ...], tuple[Finding, ...
                 findings.append(
                     Finding(
                         code=Code.AUTHOR_DISCARDED,
-                        message=(
-                            f'Dropped "{piece}" from the by-line: it has {count} words, '
-                            f"more than {MAX_WORDS}."
-                        ),
+                        message=(f'Dropped "{piece}" from the by-line: it has {count} words, more than {MAX_WORDS}.'),
                     )
                 )
                 continue

@@ -65,9 +65,7 @@ def parse_blocks(paragraphs: Sequence[str]) -> tuple[Block, ...]:
     """The body lines (one paragraph per line) as paragraphs, subheadings and lists."""
     lines = [line for line in (_clean(p) for p in paragraphs) if line]
     items = [_list_item(line) for line in lines]
-    candidates = [
-        item is None and _heading_candidate(line) for line, item in zip(lines, items, strict=True)
-    ]
+    candidates = [item is None and _heading_candidate(line) for line, item in zip(lines, items, strict=True)]
     blocks: list[Block] = []
     for i, (line, item) in enumerate(zip(lines, items, strict=True)):
         if item is not None:

@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from feeds.dates import check_zone_table
 from feeds.errors import ConfigError
 
-_AUTHORITY = re.compile(r"^(?:[A-Za-z0-9._%+-]+@)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_AUTHORITY = re.compile(rf"^(?:[A-Za-z0-9._%+-]+@)?{_LABEL}(?:\.{_LABEL})*$")  # RFC 4151: a domain or an e-mail
 _TAG_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
@@ -109,11 +110,12 @@ def load_settings(
     where = str(path) if path is not None else "the command line (no feeds.toml or [tool.feeds] found)"
     settings = _validate(merged, where=where)
     # Paths in a settings file are relative to that file; on the command line, to `cwd`.
-    for key in ("articles", "output"):
+    def folder(key: str) -> Path:
         value = Path(merged.get(key, key))
         root = cwd if overrides.get(key) is not None or path is None else base
-        settings = replace(settings, **{key: value if value.is_absolute() else root / value})
-    return settings
+        return value if value.is_absolute() else root / value
+
+    return replace(settings, articles=folder("articles"), output=folder("output"))
 
 
 def _validate(raw: dict[str, Any], *, where: str) -> Settings:

@@ -30,6 +30,7 @@ class RawArticle:
 
     source: str  # path relative to the articles folder, POSIX separators
     header_date: date | None
+    header_month_only: bool  # `date 2024-03`: any day of that month agrees with the header
     header_line: int  # 0 when there is no header line
     language: str | None  # ISO 639 code from the header, if any
     category: Located | None

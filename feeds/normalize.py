@@ -26,6 +26,7 @@ def normalize(raw: RawArticle, settings: Settings) -> Normalized:
     language = raw.language or settings.language
     context = DateContext(
         header_date=raw.header_date,
+        header_month_only=raw.header_month_only,
         language=language,
         default_zone=settings.timezone,
         zones=settings.zones,
@@ -68,19 +69,18 @@ def _authors(raw: RawArticle, settings: Settings) -> tuple[tuple[Author, ...], l
         names, findings = split_byline(byline.text)
         found += [(name, byline.line) for name in names]
         diagnostics += [f.at(raw.source, byline.line) for f in findings]
-    for line in raw.author_lines:
-        names, findings = split_byline(line.text)
-        found += [(name, line.line) for name in names]
-        diagnostics += [f.at(raw.source, line.line) for f in findings]
+    for author_line in raw.author_lines:
+        names, findings = split_byline(author_line.text)
+        found += [(name, author_line.line) for name in names]
+        diagnostics += [f.at(raw.source, author_line.line) for f in findings]
     if not found and raw.bio:
         found = [(name, raw.bio[0].line) for name in split_byline(raw.bio[0].text)[0]]
     if not found:
-        line = raw.title.line
         diagnostics.append(Diagnostic(
-            code=Code.NO_AUTHOR, file=raw.source, line=line,
+            code=Code.NO_AUTHOR, file=raw.source, line=raw.title.line,
             message=f"No author found; the default author {settings.default_author!r} is used."))
-        return (Author(name=settings.default_author, is_organization=True, line=line),), diagnostics
-    line_of = {name.name: line for name, line in reversed(found)}
+        return (Author(name=settings.default_author, is_organization=True, line=raw.title.line),), diagnostics
+    line_of = {name.name: where for name, where in reversed(found)}
     authors = tuple(
         Author(name=name.name, is_organization=name.is_organization, line=line_of[name.name])
         for name in dedupe(name for name, _ in found)

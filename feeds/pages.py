@@ -11,17 +11,22 @@ from html import escape
 from xml.etree import ElementTree
 
 from feeds.config import Settings
+from feeds.ids import article_path
 from feeds.model import Article, Feed, FeedKind
 from feeds.render import FeedFormat, Rendered, feed_file
-from feeds.ids import article_path
 
 _KIND_HEADINGS = {FeedKind.ALL: "Everything", FeedKind.CATEGORY: "Categories", FeedKind.AUTHOR: "Authors"}
 
 _PAGE_CSS = """\
-body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;background:#fff}
-h1{font-size:1.8rem;line-height:1.25}h2{font-size:1.25rem;margin-top:2rem}
-a{color:#0b57d0}.meta{color:#555;font-size:.9rem}ul.feeds{padding-left:1.2rem}ul.feeds li{margin:.25rem 0}
-.formats a{font-size:.85rem;margin-left:.5rem}footer{margin-top:3rem;color:#666;font-size:.85rem}
+body { font: 16px/1.55 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem;
+       color: #1b1b1b; background: #fff; }
+h1 { font-size: 1.8rem; line-height: 1.25; }
+h2 { font-size: 1.25rem; margin-top: 2rem; }
+a { color: #0b57d0; }
+.meta { color: #555; font-size: .9rem; }
+ul.feeds { padding-left: 1.2rem; }
+ul.feeds li { margin: .25rem 0; }
+.formats a { font-size: .85rem; margin-left: .5rem; }
 """
 
 
@@ -100,4 +105,5 @@ def _opml(feeds: Sequence[Feed], settings: Settings) -> bytes:
                 xmlUrl=settings.url(feed_file(feed, FeedFormat.ATOM)), htmlUrl=settings.base_url,
             )
     ElementTree.indent(root)
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"

@@ -127,8 +127,14 @@ def _entry(key: str, raw: Mapping[str, str], ambiguous: str | None = None) -> Zo
     for iana in (raw.get("zone"), raw.get("region")):
         if iana is not None and iana not in iana_names():
             raise ValueError(f"zones.toml: {key!r} names the unknown zone {iana!r}")
-    return Zone(key=key, name=raw.get("name", key), offset=offset, zone=raw.get("zone"),
-                region=raw.get("region"), ambiguous=ambiguous)  # fmt: skip
+    return Zone(
+        key=key,
+        name=raw.get("name", key),
+        offset=offset,
+        zone=raw.get("zone"),
+        region=raw.get("region"),
+        ambiguous=ambiguous,
+    )
 
 
 @cache
@@ -137,8 +143,7 @@ def _load() -> tuple[Mapping[str, Zone], Mapping[str, Mapping[str, Zone]]]:
     ambiguous: dict[str, str] = data["ambiguous"]
     default = {k: _entry(k, v, ambiguous.get(k)) for k, v in data["zones"].items()}
     languages = {
-        tag: MappingProxyType({k: _entry(k, v) for k, v in table.items()})
-        for tag, table in data["language"].items()
+        tag: MappingProxyType({k: _entry(k, v) for k, v in table.items()}) for tag, table in data["language"].items()
     }
     return MappingProxyType(default), MappingProxyType(languages)
 
@@ -164,25 +169,21 @@ def language_table(language: str) -> Mapping[str, Zone]:
     return merged
 
 
-def check_zone_table(mapping: Mapping[str, object]) -> list[str]:
+def check_zone_table(mapping: object) -> list[str]:
     """The problems with a configured zone table, as sentences; empty when it is valid.
 
     A key is an abbreviation or a phrase; a value is an offset like "+05:30" or an IANA zone
-    name like "Asia/Kolkata".
+    name like "Asia/Kolkata". Anything may be passed (a TOML value), so nothing raises.
     """
+    if not isinstance(mapping, Mapping):
+        return [f'The zone table must be a table of names, like IST = "Asia/Kolkata", not {mapping!r}.']
     problems: list[str] = []
     for key, value in mapping.items():
         if not isinstance(key, str) or not _KEY.fullmatch(key.strip()):
-            problems.append(
-                f"The zone name {key!r} is not a word or phrase; use letters, like IST "
-                "or Eastern Time."
-            )
+            problems.append(f"The zone name {key!r} is not a word or phrase; use letters, like IST or Eastern Time.")
             continue
         if not isinstance(value, str):
-            problems.append(
-                f"The zone {key!r} must be text like \"+05:30\" or \"Asia/Kolkata\", "
-                f"not {value!r}."
-            )
+            problems.append(f'The zone {key!r} must be text like "+05:30" or "Asia/Kolkata", not {value!r}.')
         elif make_tzinfo(value) is None:
             problems.append(
                 f"The zone {key!r} is set to {value!r}, which is neither an offset between "
@@ -201,8 +202,7 @@ def user_table(mapping: Mapping[str, str]) -> dict[str, Zone]:
         key = key.strip()
         offset = parse_offset(value)
         lookup_key = key.upper() if _ABBREVIATION.fullmatch(key) else key
-        table[lookup_key] = Zone(key=key, name=key, offset=offset,
-                                 zone=None if offset is not None else value)  # fmt: skip
+        table[lookup_key] = Zone(key=key, name=key, offset=offset, zone=None if offset is not None else value)
     return table
 
 
@@ -211,10 +211,10 @@ def user_table(mapping: Mapping[str, str]) -> dict[str, Zone]:
 _UTC_OFFSET = re.compile(r"\(?\b(?:UTC|GMT|UT)\s*([+-])\s*(\d{1,2})(?:[:.]?(\d{2}))?\b\)?", re.I)
 _IANA = re.compile(r"\b[A-Za-z]+(?:/[A-Za-z0-9_+\-]+){1,2}")
 # A bare offset counts only after a time, so the "-01" of "2024-01-11" is never a zone.
-_TIME_OFFSET = re.compile(
-    r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:\s?[ap]m)?\s?(?P<off>[+-]\d\d(?::?\d\d)?)(?![\d:])", re.I
-)
-_ZULU = re.compile(r"(?<=\d)Z\b")
+_TIME_OFFSET = re.compile(r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:\s?[ap]m)?\s?(?P<off>[+-]\d\d(?::?\d\d)?)(?![\d:])", re.I)
+# "+05:30" with its colon, anywhere: the parts of a date ("-01" of "2024-01-11") have none.
+_COLON_OFFSET = re.compile(r"(?<![\w:+\-])(?P<off>[+-]\d\d:\d\d)(?![\w:])")
+_ZULU = re.compile(r"(?:(?<=\d)|(?<=\d ))Z\b")  # "14:30Z", "14:30 Z"
 _UPPER_WORD = re.compile(r"(?<![A-Za-z])[A-Z]{2,5}(?![A-Za-z])")
 _NOT_ZONES = frozenset({"AM", "PM"})
 
@@ -227,7 +227,7 @@ def strip_accents(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    return " ".join(strip_accents(text).lower().split())
+    return " ".join(strip_accents(text).casefold().split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,9 +249,10 @@ class _Phrases:
         # Bounded by anything but a letter, so "14:30北京时间" is found too.
         return cls(re.compile(rf"(?<![^\W\d_])(?:{body})(?![^\W\d_])", re.I), meaning)
 
-    def read(self, match: re.Match[str]) -> Mention:
-        zone, source = self.meaning[_fold(match[0])]
-        return Mention(written=match[0], zone=zone, source=source)
+    def read(self, match: re.Match[str]) -> Mention | None:
+        # None when the regex's case folding matched what ours does not (a rare letter like "ſ").
+        found = self.meaning.get(_fold(match[0]))
+        return None if found is None else Mention(written=match[0], zone=found[0], source=found[1])
 
 
 _Entry = tuple[str, Zone, Source]
@@ -266,18 +267,19 @@ def _phrase_entries(table: Mapping[str, Zone], source: Source) -> Iterator[_Entr
 
 
 @cache
-def _builtin_phrases(language: str) -> _Phrases:
-    return _Phrases.of(chain(_phrase_entries(language_table(language), Source.LANGUAGE),
-                             _phrase_entries(zone_table(), Source.DEFAULT)))  # fmt: skip
+def _phrases_for(tag: str, user: tuple[tuple[str, Zone], ...]) -> _Phrases:
+    return _Phrases.of(
+        chain(
+            _phrase_entries(dict(user), Source.USER),
+            _phrase_entries(language_table(tag), Source.LANGUAGE),
+            _phrase_entries(zone_table(), Source.DEFAULT),
+        )
+    )
 
 
 def _phrases(language: str, user: Mapping[str, Zone]) -> _Phrases:
-    tag = language_tags(language)[0]
-    if not any(True for _ in _phrase_entries(user, Source.USER)):
-        return _builtin_phrases(tag)
-    return _Phrases.of(chain(_phrase_entries(user, Source.USER),
-                             _phrase_entries(language_table(tag), Source.LANGUAGE),
-                             _phrase_entries(zone_table(), Source.DEFAULT)))  # fmt: skip
+    # Cached by the language and the user's table: compiling the pattern is the slow part.
+    return _phrases_for(language_tags(language)[0], tuple(user.items()))
 
 
 def _lookup(word: str, language: str, user: Mapping[str, Zone]) -> Mention:
@@ -294,8 +296,7 @@ def _offset_mention(written: str, sign: str, hours: str, minutes: str | None) ->
     if offset is None:
         return Mention(written=written, zone=None, source=Source.TEXT, invalid=True)
     name = format_offset(offset)
-    return Mention(written=written, zone=Zone(key=name, name=name, offset=offset),
-                   source=Source.TEXT)  # fmt: skip
+    return Mention(written=written, zone=Zone(key=name, name=name, offset=offset), source=Source.TEXT)
 
 
 class _Blanker:
@@ -306,8 +307,9 @@ class _Blanker:
         self.text = text
         self.found: list[tuple[int, Mention]] = []
 
-    def take(self, pattern: re.Pattern[str], read: Callable[[re.Match[str]], Mention | None],
-             group: int | str = 0) -> None:  # fmt: skip
+    def take(
+        self, pattern: re.Pattern[str], read: Callable[[re.Match[str]], Mention | None], group: int | str = 0
+    ) -> None:
         for match in list(pattern.finditer(self.text)):
             mention = read(match)
             if mention is not None:
@@ -328,12 +330,12 @@ def _read_time_offset(match: re.Match[str]) -> Mention:
 def _read_iana(match: re.Match[str]) -> Mention | None:
     if match[0] not in iana_names():
         return None
-    return Mention(written=match[0], zone=Zone(key=match[0], name=match[0], zone=match[0]),
-                   source=Source.TEXT)  # fmt: skip
+    return Mention(written=match[0], zone=Zone(key=match[0], name=match[0], zone=match[0]), source=Source.TEXT)
 
 
-def find_zones(text: str, *, language: str, user: Mapping[str, Zone],
-               is_date_word: Callable[[str], bool]) -> tuple[str, list[Mention]]:  # fmt: skip
+def find_zones(
+    text: str, *, language: str, user: Mapping[str, Zone], is_date_word: Callable[[str], bool]
+) -> tuple[str, list[Mention]]:
     """The text without its zone words, and the zone words in the order written.
 
     `text` has been normalized by feeds.dates (accents stripped, times as HH:MM). Words in
@@ -350,9 +352,42 @@ def find_zones(text: str, *, language: str, user: Mapping[str, Zone],
     blank.take(_UTC_OFFSET, _read_utc_offset)
     blank.take(_IANA, _read_iana)
     blank.take(_TIME_OFFSET, _read_time_offset, group="off")
+    blank.take(_COLON_OFFSET, _read_time_offset, group="off")
     blank.take(_ZULU, lambda m: _lookup("Z", language, {}))
     phrases = _phrases(language, user)
     if phrases.pattern is not None:
         blank.take(phrases.pattern, phrases.read)
     blank.take(_UPPER_WORD, read_word)
     return blank.text, [mention for _, mention in sorted(blank.found, key=lambda f: f[0])]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Choice:
+    """The zone a date is read in, out of the zone words found in it."""
+
+    mention: Mention | None = None  # the word whose meaning is used; None when there is none
+    unknown: str | None = None  # an unknown zone word, when no known one was written
+    invalid: str | None = None  # an offset no place uses (UTC+25): the date cannot be read
+    conflict: bool = False  # two different zones: the date cannot be read
+    clear: bool = True  # False when unknown words stand beside others: read loosely only
+
+    @property
+    def zone(self) -> Zone | None:
+        return self.mention.zone if self.mention is not None else None
+
+
+def choose(mentions: list[Mention]) -> Choice:
+    """An explicit offset first, then the first known name (section 6.3)."""
+    invalid = next((m.written for m in mentions if m.invalid), None)
+    offsets = [m for m in mentions if m.is_offset]
+    named = [m for m in mentions if m.zone is not None and not m.is_offset]
+    unknown = [m.written for m in mentions if m.zone is None and not m.invalid]
+    if invalid is not None:
+        return Choice(invalid=invalid)
+    if offsets:  # a name beside an offset ("-05:00 (EST)") only repeats it
+        conflict = len({m.zone.offset for m in offsets if m.zone is not None}) > 1
+        return Choice(mention=offsets[0], conflict=conflict, clear=not unknown)
+    if named:
+        conflict = len({m.zone for m in named}) > 1
+        return Choice(mention=named[0], conflict=conflict, clear=not unknown)
+    return Choice(unknown=next(iter(unknown), None), clear=len(unknown) <= 1)

@@ -138,10 +138,7 @@ def test_split_byline(value: str, expected: list[AuthorName]) -> None:
         (
             "One Two Three Four Five Six Seven",
             [],
-            [
-                'Dropped "One Two Three Four Five Six Seven" from the by-line: '
-                "it has 7 words, more than 6."
-            ],
+            ['Dropped "One Two Three Four Five Six Seven" from the by-line: it has 7 words, more than 6.'],
         ),
         (
             "Jane Roe; Al Bo Cy Di Ed Fa Gu Hi, John Doe",

@@ -74,9 +74,7 @@ def test_parse_blocks(lines: list[str], expected: list[Block]) -> None:
 
 
 def test_parse_blocks_keeps_raw_text_for_the_renderer_to_escape() -> None:
-    assert parse_blocks(["<script>alert(1)</script> is text."]) == (
-        b(P, "<script>alert(1)</script> is text."),
-    )
+    assert parse_blocks(["<script>alert(1)</script> is text."]) == (b(P, "<script>alert(1)</script> is text."),)
 
 
 # --- render_html -------------------------------------------------------------------------
@@ -157,6 +155,7 @@ def test_summary_source(blocks: list[Block], expected: str) -> None:
         ("one, two three", 7, "one…"),  # no dangling comma before the ellipsis
         ("one – two three", 8, "one…"),
         ("a b", 1, "a…"),
+        (", a", 2, ",…"),  # only punctuation before the cut: kept rather than nothing
     ],
 )
 def test_summary_cut(text: str, limit: int, expected: str) -> None:
@@ -202,9 +201,7 @@ _LINE_PIECES = st.sampled_from(
         "Word",
     ]
 )
-_LINES = st.lists(
-    st.one_of(st.text(), st.lists(_LINE_PIECES, max_size=8).map("".join)), max_size=12
-)
+_LINES = st.lists(st.one_of(st.text(), st.lists(_LINE_PIECES, max_size=8).map("".join)), max_size=12)
 
 
 class _Tags(HTMLParser):

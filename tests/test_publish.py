@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,12 +37,9 @@ def test_a_failing_build_leaves_the_previous_output(tmp_path: Path) -> None:
     publish(files(a="old"), out)
     before = tree(out)
 
-    def exploding() -> list[Rendered]:
-        raise RuntimeError("boom")
-
-    def broken_files():  # type: ignore[no-untyped-def]
+    def broken_files() -> Iterator[Rendered]:
         yield Rendered(path="a", data=b"new")
-        exploding()
+        raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
         publish(broken_files(), out)

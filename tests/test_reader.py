@@ -52,12 +52,15 @@ Anna Keller covers shipping and trade. She has reported from four continents.
 
 def test_layout_a() -> None:
     a = article(LAYOUT_A)
-    assert a.header_date is not None and a.header_date.isoformat() == "2024-02-07"
+    assert a.header_date is not None
+    assert a.header_date.isoformat() == "2024-02-07"
     assert a.language == "en"
-    assert a.category is not None and (a.category.text, a.category.line) == ("Business", 2)
+    assert a.category is not None
+    assert (a.category.text, a.category.line) == ("Business", 2)
     assert (a.title.text, a.title.line) == ("Port operators plan a second container terminal", 4)
     assert [b.text for b in a.bylines] == ["Anna Keller"]
-    assert a.published is not None and a.published.text == "February 7, 2024 at 10:15 am EST"
+    assert a.published is not None
+    assert a.published.text == "February 7, 2024 at 10:15 am EST"
     assert a.published.line == 8
     assert [p.text for p in a.body] == [
         "Operators at the eastern port announced plans for a second terminal on Wednesday.",
@@ -95,7 +98,8 @@ Marco Rossi reports on climate and cities.
 def test_layout_b_bio_opens_with_the_category_line() -> None:
     a = article(LAYOUT_B)
     assert [b.text for b in a.bylines] == ["Marco Rossi & Lena Vogt"]
-    assert a.updated is not None and a.updated.text == "August 19, 2024 at 9:05 pm EDT"
+    assert a.updated is not None
+    assert a.updated.text == "August 19, 2024 at 9:05 pm EDT"
     assert [p.text for p in a.body][-1] == "Residents in low streets were told to stay alert until Thursday."
     assert [b.text for b in a.bio] == ["Marco Rossi", "Marco Rossi reports on climate and cities."]
 
@@ -103,7 +107,8 @@ def test_layout_b_bio_opens_with_the_category_line() -> None:
 def test_layout_c_title_on_the_header_line() -> None:
     a = article("date 2024-05-02 Library opens on Sundays\n\nThe city library will open on Sundays.\n")
     assert (a.title.text, a.title.line) == ("Library opens on Sundays", 1)
-    assert a.category is None and a.language is None
+    assert a.category is None
+    assert a.language is None
     assert [p.text for p in a.body] == ["The city library will open on Sundays."]
 
 
@@ -111,7 +116,10 @@ def test_layout_d_sentence_on_the_header_line() -> None:
     a = article("date 2024-12-03 Frost is expected in the valleys tonight.\n\nFarmers were told to cover crops.\n",
                 name="frost-warning.txt")
     assert a.title.text == "frost warning"
-    assert [p.text for p in a.body] == ["Frost is expected in the valleys tonight.", "Farmers were told to cover crops."]
+    assert [p.text for p in a.body] == [
+        "Frost is expected in the valleys tonight.",
+        "Farmers were told to cover crops.",
+    ]
     assert codes(a) == ["W-TITLE-FROM-FILENAME"]
 
 
@@ -146,7 +154,8 @@ def test_errors_skip_the_article(data: bytes, code: Code, line: int) -> None:
 
 def test_header_month_and_impossible_dates() -> None:
     month = article("date 2024-03 Title here\n\nBody text.\n")
-    assert month.header_date is not None and month.header_date.day == 1
+    assert month.header_date is not None
+    assert month.header_date.day == 1
     assert "W-HDR-MONTH" in codes(month)
     impossible = article("date 2024-02-30 Title here\n\nBody text.\n")
     assert impossible.header_date is None

@@ -120,6 +120,7 @@ class _Reader:
         self.options = options
         self.diagnostics: list[Diagnostic] = []
         self.header_date: date | None = None
+        self.header_month_only = False
         self.language: str | None = None
         self.category_index: int | None = None
 
@@ -141,6 +142,7 @@ class _Reader:
     def date_context(self) -> DateContext:
         return DateContext(
             header_date=self.header_date,
+            header_month_only=self.header_month_only,
             language=self.language or self.options.language,
             default_zone=self.options.timezone,
             zones=self.options.zones,
@@ -169,6 +171,7 @@ class _Reader:
         article = RawArticle(
             source=self.source,
             header_date=self.header_date,
+            header_month_only=self.header_month_only,
             header_line=1 if self.header_date is not None or self.language else 0,
             language=self.language,
             category=category,
@@ -192,6 +195,7 @@ class _Reader:
             return None, 0
         year, month, day, rest = match.groups()
         if day is None:
+            self.header_month_only = True
             self.report(Code.HDR_MONTH, 0, f"The header date {year}-{month} has no day; the 1st is used.")
         try:
             self.header_date = date(int(year), int(month), int(day or 1))
