@@ -1,0 +1,48 @@
+"""RFC 5005 archived feeds: the history a capped subscription document leaves out.
+
+The subscription document (`atom.xml`) holds the newest N entries. Everything
+older is cut into archive pages of N entries counted from the oldest, so page 1
+is the oldest. Counting from the oldest is what keeps pages stable: new articles
+only ever push entries onto the newest page, so a page that is full never
+changes again and caches and readers may keep it forever. Only the newest page
+may be partial, and it grows until it is full.
+
+A backdated article (published before entries already archived) moves every
+later entry one place, which rewrites the pages after its own; readers still see
+each entry once, by id. That is the one edit that can change a full page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from feeds.model import Article
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArchivePage:
+    number: int  # 1 is the oldest page
+    entries: tuple[Article, ...]  # newest first, like every feed document
+    full: bool
+
+    @property
+    def filename(self) -> str:
+        return f"archive/{self.number}.xml"
+
+
+def archive_pages(newest_first: Sequence[Article], per_page: int) -> tuple[ArchivePage, ...]:
+    """The archive pages of a feed whose subscription document holds the newest `per_page`.
+
+    `newest_first` is every entry of the feed, newest first. The result is ordered
+    oldest page first; it is empty when the subscription document holds everything.
+    """
+    if per_page < 1:
+        raise ValueError("per_page must be at least 1")
+    older = list(reversed(newest_first[per_page:]))  # oldest first
+    pages = []
+    for start in range(0, len(older), per_page):
+        chunk = older[start : start + per_page]
+        pages.append(ArchivePage(number=start // per_page + 1, entries=tuple(reversed(chunk)),
+                                 full=len(chunk) == per_page))
+    return tuple(pages)
