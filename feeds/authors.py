@@ -85,6 +85,8 @@ _PARTICLES = frozenset(
         "la", "le", "bin", "binti", "bint", "ibn", "al", "el", "y", "ten", "ter",
     }
 )
+# Titles before a name: `Dr. Jane Roe` is name-like.
+_HONORIFICS = frozenset({"dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame", "rev"})
 # Capitalised function words never start or fill a person's name line ("About The Author").
 _FUNCTION_WORDS = frozenset(
     {
@@ -92,11 +94,34 @@ _FUNCTION_WORDS = frozenset(
         "by",
     }
 )
+# Words that qualify a role or a desk: `Senior Editor`, `White House Correspondent`.
+_ROLE_MODIFIERS = frozenset(
+    {
+        "staff", "senior", "chief", "deputy", "associate", "assistant", "managing", "executive",
+        "contributing", "special", "political", "international", "foreign", "national", "business",
+        "economics", "economic", "science", "health", "technology", "tech", "sports", "sport",
+        "culture", "arts", "environment", "environmental", "climate", "news", "digital", "data",
+        "investigative", "legal", "diplomatic", "security", "defence", "defense", "energy",
+        "education", "features", "opinion", "politics", "markets", "finance", "financial", "world",
+        "regional", "local", "city", "metro", "web", "online", "white", "house", "europe", "asia",
+        "africa", "middle", "east", "america", "americas", "editorial", "general", "investment",
+        "property", "travel", "food", "music", "film", "entertainment", "lifestyle", "weather",
+        "crime", "court", "courts", "social", "media", "video", "photo", "picture", "graphics",
+        "in", "large", "at", "of", "the", "for", "and",
+    }
+)
+# Small words written in lower case inside a by-line: connectors and affiliations.
+_LOWER_CASE_WORDS = frozenset(
+    {"and", "und", "et", "e", "y", "al", "of", "the", "in", "at", "for", "from", "with", "on", "für", "par", "por"}
+)
 # fmt: on
 
+_WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]*")
 _PREFIX = re.compile(r"^\s*(?:(?:written|words|reporting|story|text)\s+)?by\b\s*:?\s*", re.I)
-# `, and`, `, &`, `,`, `;`, `&`, ` and `; the group keeps the separator.
-_SEPARATOR = re.compile(r"(\s*,\s*(?:(?:and|&)\s+)?|\s*;\s*|\s*&\s*|\s+and\s+)", re.I)
+# `, and`, `, &`, `,`, `;`, `&`, ` and `, and a spaced dash or bar (which reads like a comma:
+# `Jane Roe - Reuters`); the group keeps the separator.
+_SEPARATOR = re.compile(r"(\s*,\s*(?:(?:and|&)\s+)?|\s*;\s*|\s*&\s*|\s+and\s+|\s+[-–—|·•]\s+)", re.I)
+_COMMA_LIKE = frozenset(",-–—|·•")
 _FOREIGN_AND = re.compile(r"\s+(?:und|y|et|e)\s+")
 _ET_AL = re.compile(r"\s+et\.?\s+al\b\W*$", re.I)
 _TRAILING_PARENS = re.compile(r"(?<=\S)\s*\([^()]*\)[^\w(]*$")
@@ -151,6 +176,58 @@ def _looks_like_organization(piece: str) -> bool:
         return True
     words = re.split(r"[\s\-]+", fold(piece))
     return any(_is_role_word(w) for w in words) or words[-1] in _DESK_WORDS
+
+
+def _role_keys(words: list[str]) -> list[str] | None:
+    """The folded words (hyphen parts apart) when every one is a word of roles and desks."""
+    keys = [k for w in words for k in fold(w).split("-") if k]
+    if keys and all(_is_role_word(k) or k in _DESK_WORDS or k in _ROLE_MODIFIERS for k in keys):
+        return keys
+    return None
+
+
+def _is_role_phrase(words: list[str]) -> bool:
+    """`Staff Writers`, `International Editor`, `White House Correspondent`, `Web Desk`: words
+    of roles and desks only, ending with a role or desk word."""
+    keys = _role_keys(words)
+    return keys is not None and (_is_role_word(keys[-1]) or keys[-1] in _DESK_WORDS)
+
+
+def _drop_affiliation(piece: str) -> str:
+    """A person's name without what trails it with no comma: a role (`Jane Roe Staff Writer`),
+    an outlet (`Jane Roe Reuters`) or a place (`Jane Roe in Beijing`). Only when what is left
+    is name-like; a piece that is all role (`Staff Reporter`) is kept, an organization."""
+    words = piece.split(" ")
+    lowered = [w.lower() for w in words]
+    if "in" in lowered:
+        at = lowered.index("in")
+        name, place = words[:at], words[at + 1 :]
+        if place and is_name_like(" ".join(name)) and all(_is_name_word(w) or w in _PARTICLES for w in place):
+            return " ".join(name)
+    for cut in range(2, len(words)):
+        head, tail = words[:cut], words[cut:]
+        if (
+            (_is_role_phrase(tail) or _outlet(" ".join(tail)) is not None)
+            and is_name_like(" ".join(head))
+            and _role_keys(head) is None
+        ):
+            return " ".join(head)
+    return piece
+
+
+def looks_like_names(value: str) -> bool:
+    """Whether a by-line value reads as names rather than as a sentence: every word written in
+    lower case is a name particle (`van`, `de`), a connector (`and`, `et al.`), a small word of
+    an affiliation (`in`, `of`, `for`) or a role (`staff writer`). So `Jane Roe and John Doe,
+    staff writers` is names, and `Friday officials expect the river to crest` is not."""
+    for word in _WORD.findall(value):
+        key = fold(word)
+        if word[0].islower() and not (
+            key in _PARTICLES or key in _LOWER_CASE_WORDS or _is_role_word(key) or key in _DESK_WORDS
+            or key in _ROLE_MODIFIERS
+        ):
+            return False
+    return True
 
 
 def _title_word(word: str, *, first: bool, last: bool) -> str:
@@ -208,10 +285,10 @@ def split_byline(value: str) -> tuple[tuple[AuthorName, ...], tuple[Finding, ...
     findings: list[Finding] = []
     last_was_person = False
     for index in range(0, len(tokens), 2):
-        after_comma = index > 0 and tokens[index - 1].strip() == ","
+        after_comma = index > 0 and tokens[index - 1].strip() in _COMMA_LIKE
         for part, raw in enumerate(_split_foreign(collapse(tokens[index]))):
             after_comma = after_comma and part == 0
-            piece = _strip_piece(raw)
+            piece = _drop_affiliation(_strip_piece(raw))
             was_person, last_was_person = last_was_person, False
             if not piece:
                 continue
@@ -269,7 +346,7 @@ def _is_name_word(word: str) -> bool:
 
 def is_name_like(line: str) -> bool:
     """2 to 5 capitalised words, as a person's name line: `Aqsa Younas Rana`, `Vincent van
-    Gogh`, `Mary-Ann O'Neil`, `Jane R. Roe`, `John Smith Jr.`, `Ahmed al-Hassan`.
+    Gogh`, `Mary-Ann O'Neil`, `Jane R. Roe`, `John Smith Jr.`, `Ahmed al-Hassan`, `Dr. Jane Roe`.
 
     Lower-case particles (`van`, `de`, `bin`, ...) are allowed but not last, suffixes count
     as words, and at least two words are capitalised. Digits, sentence punctuation and
@@ -280,7 +357,7 @@ def is_name_like(line: str) -> bool:
         return False
     capitalised = 0
     for i, word in enumerate(words):
-        if _suffix(word) is not None and i > 0:
+        if (_suffix(word) is not None and i > 0) or (i == 0 and fold(word).rstrip(".") in _HONORIFICS):
             continue
         if word in _PARTICLES:
             if i == len(words) - 1:

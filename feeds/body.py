@@ -11,7 +11,7 @@ Decisions on the points the format leaves open:
   Consecutive items with the same kind of marker (bulleted or numbered) form one list.
 - Subheading: a line that is not a list item, has at most 15 words and at least one letter or
   digit, and does not end with closing punctuation (`. ! ? : ; , …` and their full-width
-  forms, looked at after any closing quotes or brackets), is a subheading when the next line
+  forms, looked at after any closing quotes, brackets or HTML tags), is a subheading when the next line
   is a paragraph or a list item. So the last line is never a subheading, and of a run of such
   short lines only the last one can be: the others are paragraphs.
 - Text is cleaned again (illegal XML characters removed, white space collapsed) before it is
@@ -34,6 +34,7 @@ _BULLET = re.compile(r"^[-*•–]\s+(?=\S)")
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
 _CLOSING_PUNCTUATION = frozenset(".!?:;,…。！？：；，、")
 _CLOSERS = "\"'”’»›)]}」』"
+_TRAILING_TAGS = re.compile(r"(?:\s*</?[A-Za-z][^<>]*>)+$")
 _TAGS = {
     BlockKind.PARAGRAPH: ("<p>", "</p>"),
     BlockKind.HEADING: ("<h2>", "</h2>"),
@@ -53,12 +54,24 @@ def _list_item(line: str) -> tuple[BlockKind, str] | None:
     return None
 
 
+def last_mark(line: str) -> str:
+    """The last character of `line` that says how it ends, looked at after any closing quotes,
+    brackets or scraped HTML tags: `.` for `He left."` and `<p>He left.</p>`; "" for none."""
+    end = _TRAILING_TAGS.sub("", line.rstrip()).rstrip(_CLOSERS)
+    return end[-1:]
+
+
+def ends_closed(line: str) -> bool:
+    """True when `line` ends with closing punctuation (`. ! ? : ; , …` or a full-width form):
+    `He left."` is closed, `Why now` is not."""
+    return last_mark(line) in _CLOSING_PUNCTUATION
+
+
 def _heading_candidate(line: str) -> bool:
     """Short, with no closing punctuation: a subheading if a paragraph follows."""
     if len(line.split()) > MAX_HEADING_WORDS or not any(c.isalnum() for c in line):
         return False
-    end = line.rstrip(_CLOSERS)
-    return not end or end[-1] not in _CLOSING_PUNCTUATION
+    return not ends_closed(line)
 
 
 def parse_blocks(paragraphs: Sequence[str]) -> tuple[Block, ...]:

@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Zero-width characters carry no text and break equality and word splitting.
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Zero-width characters carry no text and break equality and word splitting: the zero-width
+# space, joiners, word joiner, BOM and soft hyphen, and the invisible direction marks and
+# embeddings (U+200E-200F, U+202A-202E, U+2066-2069), which scraped text uses to reorder what
+# a reader sees.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u180e\u2061-\u2064\u202a-\u202e\u2066-\u2069"
 # XML 1.0 allows tab, LF, CR and U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff" + _ZERO_WIDTH + "]")
+# No-break spaces and the separators that are not LF (NEL, U+2028, U+2029) are plain spaces.
+_AS_SPACE = str.maketrans(dict.fromkeys("\u00a0\u202f\t\x85\u2028\u2029", " "))
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _QUOTES = str.maketrans(
     {
@@ -23,9 +28,8 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d-]")
 def clean_line(line: str) -> str:
     """One input line made safe: NFC, no illegal or zero-width characters,
     no-break and other odd spaces as plain spaces, no trailing white space."""
-    line = unicodedata.normalize("NFC", line)
-    line = _XML_ILLEGAL.sub("", line)
-    line = line.replace("\u00a0", " ").replace("\u202f", " ").replace("\t", " ")
+    line = unicodedata.normalize("NFC", _XML_ILLEGAL.sub("", line))
+    line = line.translate(_AS_SPACE)
     return line.rstrip()
 
 

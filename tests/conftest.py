@@ -59,3 +59,29 @@ The harbour's cranes are running again after a week of repairs.
 
 Officials said traffic would be back to normal by Friday.
 """
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file below `root` (relative POSIX path -> bytes): two trees compare byte for byte."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def atom_entry_ids(path: Path) -> list[str]:
+    """The entry ids of an Atom file, in document order (parsed with lxml, not feeds' own code)."""
+    from lxml import etree
+
+    root = etree.parse(str(path)).getroot()
+    return [str(e.findtext(f"{{{ATOM_NS}}}id")) for e in root.iter(f"{{{ATOM_NS}}}entry")]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--regen-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/data/golden/*.json from the current parse (review the diff before committing).",
+    )
+

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feeds.authors import AuthorName, dedupe, is_name_like, split_byline
+from feeds.authors import AuthorName, dedupe, is_name_like, looks_like_names, split_byline
 from feeds.errors import Code, Finding
 
 
@@ -253,3 +253,92 @@ def test_split_byline_never_raises_on_byline_like_text(value: str) -> None:
 @given(st.text())
 def test_is_name_like_never_raises(line: str) -> None:
     assert isinstance(is_name_like(line), bool)
+
+
+# --- Affiliations written without a comma, and what a by-line value looks like ------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Jane Roe Staff Writer", [person("Jane Roe")]),
+        ("Jane Roe and John Doe Staff Writers", [person("Jane Roe"), person("John Doe")]),
+        ("Jane Roe International Editor", [person("Jane Roe")]),
+        ("Jane Roe White House Correspondent", [person("Jane Roe")]),
+        ("Jane Roe Editor-in-Chief", [person("Jane Roe")]),
+        ("JANE ROE STAFF WRITER", [person("Jane Roe")]),
+        ("John East Senior Writer", [person("John East")]),
+        ("Jane Roe Web Desk", [person("Jane Roe")]),
+        ("Jane Roe Reuters", [person("Jane Roe")]),
+        ("Jane Roe The Associated Press", [person("Jane Roe")]),
+        ("Jane Roe in Beijing", [person("Jane Roe")]),
+        ("Jane Roe in New York and John Doe in Hong Kong", [person("Jane Roe"), person("John Doe")]),
+        # a spaced dash or bar reads like a comma
+        ("Jane Roe - Reuters", [person("Jane Roe")]),
+        ("Jane Roe – International Editor", [person("Jane Roe")]),
+        ("Jane Roe | John Doe", [person("Jane Roe"), person("John Doe")]),
+        ("Mary-Ann Smith", [person("Mary-Ann Smith")]),
+        # what is all role or desk stays an organization author
+        ("Staff Writers", [org("Staff Writers")]),
+        ("Senior Staff Writer", [org("Senior Staff Writer")]),
+        ("Reuters Staff", [org("Reuters Staff")]),
+    ],
+)
+def test_trailing_roles_outlets_and_places_are_dropped(value: str, expected: list[AuthorName]) -> None:
+    names, findings = split_byline(value)
+    assert list(names) == expected
+    assert findings == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [("Dr. Jane Roe", True), ("Prof. Ann Lee", True), ("Mrs Jane Roe", True), ("Dr. Roe", False), ("Dr.", False)],
+)
+def test_is_name_like_with_an_honorific(line: str, expected: bool) -> None:
+    assert is_name_like(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Jane Roe", True),
+        ("Jane Roe and John Doe, staff writers", True),
+        ("Jane Roe, Reuters correspondent in Beijing", True),
+        ("José Ortega y Gasset", True),
+        ("Vincent van Gogh", True),
+        ("Jane Roe et al.", True),
+        ("JANE ROE", True),
+        ("王小明", True),
+        ("the end of the year, prices had settled", False),
+        ("Friday officials expect the river to crest", False),
+        ("Monday, when the talks resume", False),
+    ],
+)
+def test_looks_like_names(value: str, expected: bool) -> None:
+    assert looks_like_names(value) is expected
+
+
+# --- Several authors: the article is in each author's feed (section 5) --------------------------
+
+
+def test_an_article_with_several_authors_is_in_each_author_feed() -> None:
+    from pathlib import Path
+
+    from feeds.group import group
+    from feeds.model import FeedKind
+    from tests.conftest import make_settings
+    from tests.test_reader import parse
+
+    text = ("date 2024-03-05 en English\nWorld\n\nHarbour cranes return\n\n"
+            "By: JANE ROE, Jane Roe and John Smith, Jr. & Web Desk, Reuters\n"
+            "Published: March 5, 2024 at 9:30 am EST\n\nThe cranes are running again.\n")
+    result = parse(text)
+    assert result.article is not None
+    authors = result.article.authors
+    assert [(a.name, a.is_organization, a.line) for a in authors] == [
+        ("Jane Roe", False, 6), ("John Smith Jr.", False, 6), ("Web Desk", True, 6),
+    ]
+    grouped = group([result.article], make_settings(Path("a"), Path("o")))
+    author_feeds = [f for f in grouped.feeds if f.kind is FeedKind.AUTHOR]
+    assert len(author_feeds) == 3
+    assert all(f.entries == (result.article,) for f in author_feeds)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feeds.body import parse_blocks, render_html, summarize
+from feeds.body import ends_closed, parse_blocks, render_html, summarize
 from feeds.model import Block, BlockKind
 
 P, H, UL, OL = BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.BULLETS, BlockKind.NUMBERED
@@ -266,3 +266,69 @@ def test_summary_never_cuts_inside_a_word_that_fits(text: str, limit: int) -> No
         source = " ".join(text.split())
         assert source.startswith(kept)
         assert source[len(kept)] in " ,."
+
+
+# --- ends_closed, shared with the reader's category rule ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "closed"),
+    [
+        ("Why now", False),
+        ("Why now?", True),
+        ('He left."', True),
+        ("He left.”)", True),
+        ("Done…", True),
+        ("終わり。", True),
+        ("Markets (Asia)", False),
+        ("", False),
+        ('"', False),
+    ],
+)
+def test_ends_closed(line: str, closed: bool) -> None:
+    assert ends_closed(line) is closed
+
+
+# --- Section 8 through the reader: the body of a whole article ---------------------------------
+
+
+def _article_html(body: str) -> tuple[str, str]:
+    from tests.test_reader import parse
+
+    result = parse("date 2024-03-05 en English\nWorld\n\nHarbour cranes return\n\nBy: Jane Roe\n"
+                   f"Published: March 5, 2024 at 9:30 am EST\n\n{body}")
+    assert result.article is not None, result.diagnostics
+    return result.article.content_html, result.article.summary
+
+
+def test_r8_the_body_of_an_article_as_blocks() -> None:
+    html, summary = _article_html(
+        "The cranes are running again.\n\nWhy now\n\nVolumes rose by a fifth.\n\n- one\n- two\n\n1. first\n2) second\n"
+    )
+    assert html == (
+        "<p>The cranes are running again.</p>\n<h2>Why now</h2>\n<p>Volumes rose by a fifth.</p>\n"
+        "<ul><li>one</li><li>two</li></ul>\n<ol><li>first</li><li>second</li></ol>"
+    )
+    assert summary == "The cranes are running again."
+
+
+def test_r8_no_raw_html_from_the_input_reaches_the_article() -> None:
+    html, summary = _article_html(
+        '<script>alert("x")</script> & <b onclick=\'steal()\'>bold</b>\n\n<img src=x onerror=alert(1)>\n'
+    )
+    assert "<script" not in html
+    assert "<b" not in html
+    assert "<img" not in html
+    assert html == (
+        "<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b onclick=&#x27;steal()&#x27;&gt;bold"
+        "&lt;/b&gt;</p>\n<p>&lt;img src=x onerror=alert(1)&gt;</p>"
+    )
+    assert summary == '<script>alert("x")</script> & <b onclick=\'steal()\'>bold</b>'  # plain text, escaped later
+
+
+def test_r8_the_summary_is_cut_at_a_word_boundary_near_300() -> None:
+    first = " ".join(["harbour"] * 60) + "."
+    _, summary = _article_html(first + "\n\nMore.\n")
+    assert summary.endswith("…")
+    assert len(summary) <= 301
+    assert summary[:-1] == " ".join(["harbour"] * 37)

@@ -2,28 +2,50 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from feeds.config import Settings
 from feeds.errors import Code
 from feeds.model import RawArticle
+from feeds.normalize import Normalized, normalize
 from feeds.readers import ReadOptions, ReadResult, read_text
+from tests.conftest import make_settings
+
+# The helpers below are shared by the reader's test modules (header, category, title, ...).
 
 OPTIONS = ReadOptions(language="en", timezone="UTC", zones={})
+SETTINGS = make_settings(Path("articles"), Path("output"))
 
 
-def read(text: str | bytes, name: str = "a-story.txt") -> ReadResult:
+def read(text: str | bytes, name: str = "a-story.txt", options: ReadOptions = OPTIONS) -> ReadResult:
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return read_text(data, name, OPTIONS)
+    return read_text(data, name, options)
 
 
-def article(text: str, name: str = "a-story.txt") -> RawArticle:
-    result = read(text, name)
+def article(text: str | bytes, name: str = "a-story.txt", options: ReadOptions = OPTIONS) -> RawArticle:
+    result = read(text, name, options)
     assert result.article is not None, result.diagnostics
     return result.article
 
 
-def codes(result: ReadResult | RawArticle) -> list[str]:
+def parse(text: str | bytes, name: str = "a-story.txt", settings: Settings = SETTINGS) -> Normalized:
+    """The public path: read_text, then normalize (as the pipeline does for one file)."""
+    options = ReadOptions(language=settings.language, timezone=settings.timezone, zones=dict(settings.zones))
+    result = read(text, name, options)
+    if result.article is None:
+        return Normalized(article=None, diagnostics=result.diagnostics)
+    return normalize(result.article, settings)
+
+
+def codes(result: ReadResult | RawArticle | Normalized) -> list[str]:
     return [str(d.code) for d in result.diagnostics]
+
+
+def where(result: ReadResult | RawArticle | Normalized) -> list[tuple[str, int]]:
+    """Each diagnostic as (code, line)."""
+    return [(str(d.code), d.line) for d in result.diagnostics]
 
 
 LAYOUT_A = """ date 2024-02-07 en English
@@ -131,10 +153,19 @@ def test_a_sentence_starting_with_by_is_body_text() -> None:
 
 
 def test_no_header() -> None:
-    a = article("Short headline here\n\nSome body text follows here.\n")
+    a = article("A headline of more than four words\n\nSome body text follows here.\n")
     assert a.header_date is None
     assert codes(a) == ["W-NO-HEADER"]
-    assert a.title.text == "Short headline here"
+    assert a.title.text == "A headline of more than four words"
+
+
+def test_a_short_first_line_is_the_category_even_before_a_sentence() -> None:
+    # Section 2 as written: the short line is the category; no title line follows (3.3).
+    a = article("Short headline here\n\nSome body text follows here.\n", name="short-headline.txt")
+    assert a.category is not None
+    assert a.category.text == "Short headline here"
+    assert a.title.text == "short headline"
+    assert codes(a) == ["W-NO-HEADER", "W-TITLE-FROM-FILENAME"]
 
 
 @pytest.mark.parametrize(

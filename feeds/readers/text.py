@@ -3,55 +3,100 @@
 It splits a file into its parts and says where each came from; it interprets no
 value beyond what it needs to find the parts (a date line is recognized, not
 resolved). `normalize` turns the parts into an `Article`.
+
+The parts, in file order (docs/article-format.md has the decisions behind each):
+
+    header      `date 2024-01-11 en English`                 section 1
+    category    `Business`                                   section 2
+    title       a line, the header remainder, or the file    section 3
+    byline      `author` / `By: …` / `Published: …` lines    section 4
+    body        every other line, one paragraph each         section 8
+    bio         `author` + a name + paragraphs, at the end   section 7
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, auto
 
-from feeds.authors import is_name_like, split_byline
+from feeds.authors import is_name_like, looks_like_names, split_byline
+from feeds.body import ends_closed, last_mark
 from feeds.dates import DateContext, looks_like_date
 from feeds.errors import Code, Diagnostic
 from feeds.model import Located, RawArticle
 from feeds.readers.languages import language_of
 from feeds.text import clean_text, fold
 
-_HEADER = re.compile(r"^\s?date\s+(\d{4})-(\d{2})(?:-(\d{2}))?(?:\s+(\S.*))?$")
-_CLOSING_PUNCTUATION = tuple(".!?:;,…")
+_HEADER = re.compile(r"^\s?date\s+([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?(?:\s+(\S.*))?$")
+_CATEGORY_MAX_WORDS = 4
+_CATEGORY_MAX_CHARS = 40
 _TITLE_MAX = 200
 _BYLINE_WINDOW = 8  # non-blank lines after the title where a byline block may be
 _REPEAT_WINDOW = 3  # non-blank lines after the byline block where the title may repeat
 _BYLINE_MAX_WORDS = 12
-_LABEL = re.compile(r"^(?:authors?|about the authors?)$", re.IGNORECASE)
-_BY = re.compile(r"^(?:by|written by|words by|reporting by)\s*:?\s*(.*)$", re.IGNORECASE)
-_PUBLISHED = re.compile(
-    r"^(?:first published|published|posted)\b\s*:?\s*(?:on\b|at\b)?\s*:?\s*(.*)$", re.IGNORECASE
-)
+_DATE_MAX_WORDS = 10
+
+# `author` / `authors` alone (a colon is tolerated): a byline label, and a bio opener, as is
+# `about the author`.
+_AUTHOR_LABEL = re.compile(r"^authors?\s*:?$", re.IGNORECASE)
+_BIO_LABEL = re.compile(r"^(?:authors?|about\s+the\s+authors?)\s*:?$", re.IGNORECASE)
+_BY_WORDS = r"(?:by|written\s+by|words\s+by|reporting\s+by)"
+_BY = re.compile(rf"^{_BY_WORDS}(?:\s*:\s*|\s+)(\S.*)$", re.IGNORECASE)
+_BY_ALONE = re.compile(rf"^{_BY_WORDS}\s*:?$", re.IGNORECASE)
+_AUTHOR_COLON = re.compile(r"^authors?\s*:\s*(\S.*)$", re.IGNORECASE)  # `Author: Jane Roe`
+# The by-line word of the article's own language (`Von Anna Schmidt` in a German article).
+_FOREIGN_BY: dict[str, re.Pattern[str]] = {
+    lang: re.compile(rf"^{word}\s*:?\s+(\S.*)$", re.IGNORECASE)
+    for lang, word in (("de", "von"), ("fr", "par"), ("es", "por"), ("pt", "por"), ("it", "di"), ("nl", "door"))
+}
+_ON_AT = r"(?:\s*:)?(?:\s+(?:on|at)(?![^\W\d_]))?\s*:?"
+_PUBLISHED = re.compile(rf"^(?:first\s+published|published|posted)(?![^\W\d_]){_ON_AT}\s*(.*)$", re.IGNORECASE)
 _UPDATED = re.compile(
-    r"^(?:last updated|updated|modified|last modified)\b\s*:?\s*(?:on\b|at\b)?\s*:?\s*(.*)$",
+    rf"^(?:last\s+updated|updated|last\s+modified|modified)(?![^\W\d_]){_ON_AT}\s*(.*)$", re.IGNORECASE
+)
+# Labels of other languages, which feeds.dates strips itself: the whole line is the value.
+_FOREIGN_PUBLISHED = re.compile(
+    r"^(?:veröffentlicht|erstellt|publié|publicado|pubblicato|gepubliceerd|geplaatst)(?![^\W\d_])", re.IGNORECASE
+)
+_FOREIGN_UPDATED = re.compile(
+    r"^(?:zuletzt\s+aktualisiert|aktualisiert|stand|mis\s+à\s+jour|mise\s+à\s+jour|modifié|actualizado|"
+    r"atualizado|modificado|aggiornato|modificato|laatst\s+bijgewerkt|bijgewerkt)(?![^\W\d_])",
     re.IGNORECASE,
 )
-_PART_SEPARATOR = re.compile(r"\s*[|·•]\s*|\s+[—–]\s+")
-_SENTENCE_END = re.compile(r"[!?]|[^\W\d_]{4,}\.(?:\s|$)")
+# `|`, `•`, a middle dot with space beside it (not the Catalan `l·l`), a spaced dash.
+_PART_SEPARATOR = re.compile(r"\s*[|•]\s*|\s+·\s*|\s*·\s+|\s+[—–]\s+")
+# Sentence punctuation in a by-line value: `!`, `?`, `…`, or a full stop after a word of four
+# letters or more that is not the end of the value ("crest. Then"); initials and `Jr.` pass.
+_SENTENCE_PUNCTUATION = re.compile(r"[!?…]|[^\W\d_]{4,}\.\s")
+# Where a date may follow the names of a by-line.
+_BY_DATE_CUT = re.compile(r"\s*,\s*|\s+(?:on|at)\s+|\s+[-–—]\s+", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b(?:ago|yesterday|today|just now)\b", re.IGNORECASE)
+# A relative time alone on its line ("47 minutes ago", "Yesterday at 5 pm"): a date line that
+# cannot be placed, so feeds.dates ignores it (W-DATE-UNPARSED), rather than a paragraph.
+_RELATIVE_LINE = re.compile(
+    r"^(?:(?:\d{1,3}|an?|one)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s+ago"
+    r"|just\s+now|yesterday|today)(?:\s+at\s+\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?)?$",
+    re.IGNORECASE,
+)
+# Words that open a sentence, not a date: "Published by Penguin in 2020".
+_NOT_A_DATE_START = frozenset({"by", "in", "as", "the", "a", "an", "to", "for", "with", "from", "under", "and"})
 
 
 class _Kind(Enum):
-    LABEL = auto()
+    LABEL = auto()  # `author`
     BY = auto()
     PUBLISHED = auto()
     UPDATED = auto()
-    DATE = auto()
+    DATE = auto()  # a bare date line: published if none yet, else updated
 
 
 @dataclass(frozen=True, slots=True)
 class _Part:
     kind: _Kind
-    value: str  # "" for a label waiting for the next line
+    value: str  # "" for a label alone, waiting for the next line
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,11 +123,11 @@ def read_text(data: bytes, source: str, options: ReadOptions) -> ReadResult:
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         return _fail(Code.DECODE, source, line,
-                     f"The file is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
-                     "save it as UTF-8.")
+                     f"The file is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}, "
+                     f"line {line}); save it as UTF-8.")
     lines = clean_text(text)
     if not any(line.strip() for line in lines):
-        return _fail(Code.EMPTY, source, 1, "The file has no text.")
+        return _fail(Code.EMPTY, source, 1, "The file has no text: every line is blank.")
     return _Reader(lines, source, options).read()
 
 
@@ -90,54 +135,103 @@ def _fail(code: Code, source: str, line: int, message: str) -> ReadResult:
     return ReadResult(article=None, diagnostics=(Diagnostic(code=code, file=source, line=line, message=message),))
 
 
-def _is_closed(text: str) -> bool:
-    return text.rstrip("\"'”’»)]").endswith(_CLOSING_PUNCTUATION)
+def _has_word(text: str) -> bool:
+    return any(c.isalnum() for c in text)
 
 
 def _looks_like_title(text: str) -> bool:
-    return len(text) <= _TITLE_MAX and not text.endswith(".")
+    """Section 3.1: at most 200 characters, not ending with a full stop (looked at inside
+    closing quotes: `He said "no."` is a sentence), with a letter or digit in it."""
+    return len(text) <= _TITLE_MAX and last_mark(text) not in (".", "。") and _has_word(text)
 
 
-def _byline_value(text: str) -> str | None:
-    """The names of a by-line, or None when the line is body text that starts with "By"."""
-    match = _BY.match(text)
-    if match is None or not (value := match.group(1).strip()):
+def _is_category_shaped(text: str) -> bool:
+    """Section 2, without its context: at most 4 words and 40 characters, no closing punctuation."""
+    return (
+        len(text.split()) <= _CATEGORY_MAX_WORDS
+        and len(text) <= _CATEGORY_MAX_CHARS
+        and not ends_closed(text)
+        and _has_word(text)
+    )
+
+
+def _byline_value(value: str) -> str | None:
+    """`value` as the names of a by-line, or None when it reads as a sentence: at most 12
+    words, no sentence punctuation, starting with a capital (or a letter of a script without
+    case), and every lower-case word a particle, connector or role ("By the end of the year,
+    …" and "By 2030 the city …" are body text)."""
+    value = value.strip()
+    if not value:
         return None
-    first = value[0]
-    if first.isalpha() and not first.isupper() and first.lower() != first.upper():
-        return None  # "By the end of the year": names start with a capital
-    if len(value.split()) > _BYLINE_MAX_WORDS or _SENTENCE_END.search(value):
+    first = value.lstrip("\"'“‘«(")[:1]
+    if not first.isalpha() or first.islower():
         return None
-    return value
+    if len(value.split()) > _BYLINE_MAX_WORDS or _SENTENCE_PUNCTUATION.search(value):
+        return None
+    return value if looks_like_names(value) else None
+
+
+@dataclass(slots=True)
+class _Block:
+    """What the byline block holds; filled while the reader walks it."""
+
+    start: int  # index of its first line
+    end: int  # index after its last line
+    bylines: list[Located] = field(default_factory=list)
+    author_lines: list[Located] = field(default_factory=list)
+    published: Located | None = None
+    updated: Located | None = None
+    published_is_bare: bool = False  # the published date is a bare date line
+
+    def add(self, kind: _Kind, where: Located) -> None:
+        if kind is _Kind.BY:
+            self.bylines.append(where)
+        elif kind is _Kind.LABEL:
+            self.author_lines.append(where)
+        elif kind is _Kind.PUBLISHED:
+            if self.published is None or self.published_is_bare:
+                # A labelled date outranks a bare one, which becomes the updated date.
+                if self.published is not None and self.updated is None:
+                    self.updated = self.published
+                self.published, self.published_is_bare = where, False
+            else:
+                self.updated = where  # a second `Published` line
+        elif kind is _Kind.UPDATED:
+            self.updated = where
+        elif self.published is None:
+            self.published, self.published_is_bare = where, True
+        else:
+            self.updated = where
+
+    def names(self) -> list[str]:
+        names = [a.name for b in self.bylines for a in split_byline(b.text)[0]]
+        return names + [a.name for line in self.author_lines for a in split_byline(line.text)[0]]
 
 
 class _Reader:
     """One pass over one file. Positions are 0-based indexes into `lines`."""
 
     def __init__(self, lines: Sequence[str], source: str, options: ReadOptions) -> None:
-        self.lines = lines
+        self.lines = [line.strip() for line in lines]
         self.source = source
         self.options = options
         self.diagnostics: list[Diagnostic] = []
+        self.header_index: int | None = None
         self.header_date: date | None = None
         self.header_month_only = False
         self.language: str | None = None
         self.category_index: int | None = None
+        self.filled = [i for i, line in enumerate(self.lines) if line]
+        self._parts: dict[int, list[_Part] | None] = {}
 
     def report(self, code: Code, index: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(code=code, file=self.source, line=index + 1, message=message))
 
     def located(self, index: int, text: str | None = None) -> Located:
-        return Located(text=self.lines[index].strip() if text is None else text, line=index + 1)
-
-    def next_filled(self, start: int) -> int | None:
-        for i in range(start, len(self.lines)):
-            if self.lines[i].strip():
-                return i
-        return None
+        return Located(text=self.lines[index] if text is None else text, line=index + 1)
 
     def filled_from(self, start: int) -> list[int]:
-        return [i for i in range(start, len(self.lines)) if self.lines[i].strip()]
+        return [i for i in self.filled if i >= start]
 
     def date_context(self) -> DateContext:
         return DateContext(
@@ -153,26 +247,31 @@ class _Reader:
     def read(self) -> ReadResult:
         remainder, start = self.header()
         category: Located | None = None
-        body_lead: list[Located] = []
+        lead: list[Located] = []  # layout D: the header remainder is the first paragraph
         if remainder is not None and _looks_like_title(remainder.text):
             title: Located | None = remainder  # layout C
         elif remainder is not None:
-            title, body_lead = None, [remainder]  # layout D: the remainder is the first paragraph
+            title, lead = None, [remainder]
         else:
             category, title, start = self.category_and_title(start)
+        from_file = title is None
         if title is None:
-            title = self.title_from_filename(remainder.line - 1 if remainder else 0)
-        block = self.byline_block(start)
-        bio_start, bio = self.bio(block.end, block.names)
-        body = body_lead + self.body(start, bio_start, title.text, skip=range(block.body_from, block.end))
+            title = self.title_from_filename(remainder.line - 1 if remainder is not None else start)
+        title_key = None if from_file else fold(title.text)  # a file name is never repeated in the text
+        block = self.byline_block(start, title_key)
+        dropped = self.repeated_title(start, block, title_key) if title_key is not None else set()
+        body_lines = [i for i in self.filled_from(start) if not block.start <= i < block.end and i not in dropped]
+        bio_at, bio = self.bio(body_lines, block.names(), text_before=bool(lead))
+        body = lead + [self.located(i) for i in body_lines if i < bio_at and not _BIO_LABEL.match(self.lines[i])]
         if not body:
-            self.report(Code.EMPTY_BODY, title.line - 1, "The article has no body text after its title and byline.")
+            self.report(Code.EMPTY_BODY, title.line - 1,
+                        "The article has no body text after its title and byline; it is skipped.")
             return ReadResult(article=None, diagnostics=tuple(self.diagnostics))
         article = RawArticle(
             source=self.source,
             header_date=self.header_date,
             header_month_only=self.header_month_only,
-            header_line=1 if self.header_date is not None or self.language else 0,
+            header_line=0 if self.header_index is None else self.header_index + 1,
             language=self.language,
             category=category,
             title=title,
@@ -186,197 +285,247 @@ class _Reader:
         )
         return ReadResult(article=article, diagnostics=article.diagnostics)
 
+    # -- section 1: the header line ------------------------------------------------
+
     def header(self) -> tuple[Located | None, int]:
-        """Section 1: the header line's date, language and remainder; where parsing goes on."""
-        match = _HEADER.match(self.lines[0])
+        """The header line's date, language and remainder; where parsing goes on.
+
+        The header is the first line; blank lines before it are passed over."""
+        first = self.filled[0]
+        match = _HEADER.match(self.lines[first])
         if match is None:
-            self.report(Code.NO_HEADER, 0, "The first line is not a `date YYYY-MM-DD` header; "
-                      "the article has no fallback date.")
+            self.report(Code.NO_HEADER, first, "The first line is not a `date YYYY-MM-DD` header, so the "
+                        "article has no fallback date; its own date lines must give one.")
             return None, 0
+        self.header_index = first
         year, month, day, rest = match.groups()
-        if day is None:
-            self.header_month_only = True
-            self.report(Code.HDR_MONTH, 0, f"The header date {year}-{month} has no day; the 1st is used.")
+        written = f"{year}-{month}" + (f"-{day}" if day else "")
         try:
             self.header_date = date(int(year), int(month), int(day or 1))
         except ValueError:
-            self.report(Code.HDR_DATE, 0, f"The header date {year}-{month}{'-' + day if day else ''} "
-                      "is not a real date; it is ignored.")
+            self.report(Code.HDR_DATE, first, f"The header date {written} is not a real date; it is ignored.")
+        else:
+            if day is None:
+                self.header_month_only = True
+                self.report(Code.HDR_MONTH, first,
+                            f"The header date {written} has no day; the 1st of the month is used.")
         if rest is None:
-            return None, 1
+            return None, first + 1
         self.language = language_of(rest)
         if self.language is not None:
-            return None, 1
-        return self.located(0, rest.strip()), 1
+            return None, first + 1
+        return self.located(first, rest.strip()), first + 1
+
+    # -- sections 2 and 3: category and title ----------------------------------------
 
     def category_and_title(self, start: int) -> tuple[Located | None, Located | None, int]:
-        """Sections 2 and 3.2: the category line, then the title line; where the byline may start."""
-        filled = self.filled_from(start)[:3]
+        """The category line, then the title line; where the byline block may start."""
+        filled = self.filled_from(start)[:2]
         if not filled:
             return None, None, start
-        first = self.lines[filled[0]].strip()
-        is_category = (
-            len(filled) > 1
-            and len(first.split()) <= 4
-            and len(first) <= 40
-            and not _is_closed(first)
-            and not self.is_byline_line(first)
-        )
-        second = self.lines[filled[1]].strip() if len(filled) > 1 else ""
-        if is_category and _looks_like_title(second) and not self.is_byline_line(second):
+        category = None
+        first = self.lines[filled[0]]
+        if len(filled) > 1 and _is_category_shaped(first) and not self.is_byline_line(first):
             self.category_index = filled[0]
-            return self.located(filled[0]), self.located(filled[1]), filled[1] + 1
-        # A short first line followed by no title-like line is the title itself
-        # (a headline of four words), not a category with a missing title.
-        if _looks_like_title(first) and not self.is_byline_line(first):
-            return None, self.located(filled[0]), filled[0] + 1
-        return None, None, start
+            category = self.located(filled[0])
+            filled = filled[1:]
+        candidate = self.lines[filled[0]]
+        if _looks_like_title(candidate) and not self.is_byline_line(candidate):
+            return category, self.located(filled[0]), filled[0] + 1
+        return category, None, filled[0]
 
     def title_from_filename(self, index: int) -> Located:
-        stem = self.source.rsplit("/", 1)[-1].removesuffix(".txt")
-        title = " ".join(stem.replace("-", " ").replace("_", " ").split()) or self.source
-        self.report(Code.TITLE_FROM_FILENAME, index, f"No title line; the file name gives the title {title!r}.")
+        name = self.source.replace("\\", "/").rsplit("/", 1)[-1]
+        stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+        title = " ".join(stem.replace("-", " ").replace("_", " ").split()) or name or self.source
+        index = min(index, len(self.lines) - 1)
+        self.report(Code.TITLE_FROM_FILENAME, index,
+                    f"No line here looks like a title (a line of at most {_TITLE_MAX} characters, not "
+                    f"ending with a full stop); the file name gives the title {title!r}.")
         return Located(text=title, line=index + 1)
+
+    def repeated_title(self, start: int, block: _Block, key: str) -> set[int]:
+        """The scraper's copy of the title (`key` is the folded title): within the first 3
+        non-blank lines after the byline block, and (not in the format, but never body text)
+        before the block."""
+        after = self.filled_from(block.end)[:_REPEAT_WINDOW]
+        before = [i for i in self.filled_from(start) if i < block.start]
+        return {i for i in (*before, *after) if fold(self.lines[i]) == key}
 
     # -- section 4: the byline block ---------------------------------------------
 
-    def parts(self, text: str) -> list[_Part] | None:
-        """The byline parts of a line, or None if any part is not a byline part."""
-        pieces = [p for p in _PART_SEPARATOR.split(text) if p]
-        parts = [self.part(p.strip()) for p in pieces]
-        if not parts or any(p is None for p in parts):
-            return None
-        return [p for p in parts if p is not None]
+    def parts(self, index: int) -> list[_Part] | None:
+        if index not in self._parts:
+            self._parts[index] = self.line_parts(self.lines[index])
+        return self._parts[index]
 
-    def part(self, text: str) -> _Part | None:
-        if _LABEL.match(text):
-            return _Part(_Kind.LABEL, "")
-        if (names := _byline_value(text)) is not None:
-            return _Part(_Kind.BY, names)
+    def is_byline_line(self, text: str) -> bool:
+        return self.line_parts(text) is not None
+
+    def line_parts(self, text: str) -> list[_Part] | None:
+        """The byline parts of a line, or None when it is not a byline line.
+
+        Each part between separators is classified; a part that is none of them may follow a
+        by-line or a date part, and then belongs to it (`By Jane Roe | Reuters`, `Jan 5, 2024 ·
+        10:00 EST`). A line that as a whole is one part (a date with a `|` in it) is one part.
+        """
+        pieces = [p.strip() for p in _PART_SEPARATOR.split(text) if p.strip()]
+        if not pieces:
+            return None
+        parts: list[_Part] = []
+        for piece in pieces:
+            found = self.part(piece)
+            if found is not None:
+                parts += found
+                continue
+            joined = self.join(parts[-1], piece) if parts else None
+            if joined is None:
+                return self.part(text) if len(pieces) > 1 else None
+            parts[-1] = joined
+        return parts
+
+    def join(self, part: _Part, piece: str) -> _Part | None:
+        """A piece that is no part of its own, added to the part before it, if it fits."""
+        if not part.value:
+            return None
+        if part.kind is _Kind.BY:
+            value = _byline_value(f"{part.value}, {piece}")
+        elif part.kind is _Kind.DATE:
+            value = f"{part.value} {piece}"
+            value = value if looks_like_date(value, self.date_context()) else None
+        elif part.kind in (_Kind.PUBLISHED, _Kind.UPDATED):
+            value = f"{part.value} {piece}"
+            value = value if self.is_dateish(value) else None
+        else:
+            value = None
+        return None if value is None else _Part(part.kind, value)
+
+    def part(self, text: str) -> list[_Part] | None:
+        """What one piece of a byline line is (one part, or a by-line and its date), or None."""
+        if _AUTHOR_LABEL.match(text):
+            return [_Part(_Kind.LABEL, "")]
+        if _BY_ALONE.match(text):
+            return [_Part(_Kind.BY, "")]
+        for pattern in (_BY, _AUTHOR_COLON, _FOREIGN_BY.get(self.language_base())):
+            match = pattern.match(text) if pattern is not None else None
+            if match is not None:
+                return self.by_parts(match.group(1))
         for kind, pattern in ((_Kind.UPDATED, _UPDATED), (_Kind.PUBLISHED, _PUBLISHED)):
             if (match := pattern.match(text)) is not None:
                 value = match.group(1).strip()
                 if not value:
-                    return _Part(kind, "")  # a label alone: the value is on the next line
-                if self.is_dateish(value):
-                    return _Part(kind, value)
-                return None
-        if looks_like_date(text, self.date_context()):
-            return _Part(_Kind.DATE, text)
+                    return [_Part(kind, "")]  # a label alone: the value is on the next line
+                return [_Part(kind, value)] if self.is_dateish(value) else None
+        for kind, pattern in ((_Kind.UPDATED, _FOREIGN_UPDATED), (_Kind.PUBLISHED, _FOREIGN_PUBLISHED)):
+            if pattern.match(text) and looks_like_date(text, self.date_context()):
+                return [_Part(kind, text)]
+        if looks_like_date(text, self.date_context()) or _RELATIVE_LINE.match(text):
+            return [_Part(_Kind.DATE, text)]
         return None
 
+    def by_parts(self, value: str) -> list[_Part] | None:
+        """A by-line value, which may end with its date: `Jane Roe, January 5, 2024` or
+        `Jane Roe on January 5, 2024` is a by-line and a bare date."""
+        for cut in _BY_DATE_CUT.finditer(value):
+            date_text = value[cut.end():]
+            names = _byline_value(value[: cut.start()])
+            if names is not None and looks_like_date(date_text, self.date_context()):
+                return [_Part(_Kind.BY, names), _Part(_Kind.DATE, date_text)]
+        names = _byline_value(value)
+        return None if names is None else [_Part(_Kind.BY, names)]
+
+    def language_base(self) -> str:
+        return (self.language or self.options.language).lower().split("-")[0]
+
     def is_dateish(self, value: str) -> bool:
-        """A published/updated value: a date, or a short relative time ("2 hours ago")."""
+        """The value of a `Published:`/`Updated:` label: a date by the strict reading, else
+        something short that tries to be one (feeds.dates then reads it loosely or says why it
+        cannot), or a relative time ("2 hours ago", ignored later). Not a sentence."""
         if looks_like_date(value, self.date_context()):
             return True
-        return len(value.split()) <= 10 and (any(c.isdigit() for c in value) or bool(_RELATIVE.search(value)))
+        words = value.split()
+        if not words or len(words) > _DATE_MAX_WORDS or words[0].lower() in _NOT_A_DATE_START:
+            return False
+        if _SENTENCE_PUNCTUATION.search(value + " "):  # a final full stop counts here
+            return False
+        return any(c.isdigit() for c in value) or _RELATIVE.search(value) is not None
 
-    def is_byline_line(self, text: str) -> bool:
-        return self.parts(text) is not None
+    def byline_block(self, start: int, title_key: str | None) -> _Block:
+        """Section 4: the run of byline lines that starts within the first 8 non-blank lines
+        after the title and ends at the first other line (or the end of those 8 lines).
 
-    def byline_block(self, start: int) -> _Block:
-        block = _Block(end=start)
+        A copy of the title inside the run (`By: …`, the title again, `Published: …`) does
+        not end it; it is dropped with the block."""
         window = self.filled_from(start)[:_BYLINE_WINDOW]
-        first = next((n for n, i in enumerate(window) if self.is_byline_line(self.lines[i].strip())), None)
+        first = next((n for n, i in enumerate(window) if self.parts(i) is not None), None)
         if first is None:
-            return block
-        # Lines before the block (a standfirst, say) are body text, never dropped.
-        block.end = block.body_from = window[first]
+            return _Block(start=start, end=start)
+        block = _Block(start=window[first], end=window[first])
         pending: _Kind | None = None
-        for i in self.filled_from(window[first]):
-            text = self.lines[i].strip()
+        for i in window[first:]:
+            if title_key is not None and fold(self.lines[i]) == title_key:
+                continue
             if pending is not None:
-                if self.take_label_value(block, pending, i, text):
-                    pending = None
+                kind, pending = pending, None
+                if self.take_label_value(block, kind, i):
+                    block.end = i + 1
                     continue
-                pending = None
-            parts = self.parts(text)
+            parts = self.parts(i)
             if parts is None:
                 break
             for part in parts:
                 if part.value:
-                    block.add(part, self.located(i, part.value))
-                else:
-                    pending = part.kind
+                    block.add(part.kind, self.located(i, part.value))
+            pending = parts[-1].kind if not parts[-1].value else None
             block.end = i + 1
         return block
 
-    def take_label_value(self, block: _Block, kind: _Kind, index: int, text: str) -> bool:
-        """The line after a label alone (`author`, `Published`): its value, if it is one."""
-        if kind is _Kind.LABEL:
-            parts = self.parts(text)
-            if parts is not None:
-                return False  # `author` then `By: …`: the by-line speaks for itself
-            if is_name_like(text):
-                block.author_lines.append(self.located(index))
-                block.end = index + 1
-                return True
+    def take_label_value(self, block: _Block, kind: _Kind, index: int) -> bool:
+        """The line after a label alone (`author`, `By`, `Published`): its value, if it is one."""
+        text, parts = self.lines[index], self.parts(index)
+        if kind in (_Kind.PUBLISHED, _Kind.UPDATED):
+            # `Updated` then a bare date line: an updated date, whether or not one was published.
+            bare_date = parts is not None and len(parts) == 1 and parts[0].kind is _Kind.DATE
+            value = text if bare_date or (parts is None and self.is_dateish(text)) else None
+        elif parts is not None:
+            return False  # `author` then `By: …`: that line speaks for itself
+        elif kind is _Kind.LABEL:
+            value = text if _is_names_line(text) else None
+        else:
+            value = _byline_value(text)
+        if value is None:
             return False
-        if self.is_dateish(text):
-            block.add(_Part(kind, text), self.located(index))
-            block.end = index + 1
-            return True
-        return False
+        block.add(kind, self.located(index, value))
+        return True
 
-    # -- sections 7 and 8: bio and body --------------------------------------------
+    # -- section 7: the bio ----------------------------------------------------------
 
-    def bio(self, body_start: int, names: Sequence[str]) -> tuple[int, list[Located]]:
-        """The trailing bio: where it starts (the end of the body) and its lines."""
-        filled = self.filled_from(body_start)
+    def bio(self, lines: Sequence[int], names: Sequence[str], *, text_before: bool) -> tuple[int, list[Located]]:
+        """The trailing bio: the index where it starts (the end of the body) and its lines,
+        the name first. `lines` are the candidate body lines, in order; `text_before` says
+        whether body text comes before them (the header remainder of layout D)."""
         category = None if self.category_index is None else fold(self.lines[self.category_index])
         known = {fold(n) for n in names}
-        for pos in range(len(filled) - 2, 0, -1):
-            text = self.lines[filled[pos]].strip()
-            opener = _LABEL.match(text) is not None or (category is not None and fold(text) == category)
-            if not opener:
+        # Where the first body text is: before lines[0] (-1), at some lines[n], or nowhere.
+        first_text = -1 if text_before else next(
+            (n for n, i in enumerate(lines) if not _BIO_LABEL.match(self.lines[i])), len(lines)
+        )
+        for pos in range(len(lines) - 2, -1, -1):
+            text = self.lines[lines[pos]]
+            if not (_BIO_LABEL.match(text) or (category is not None and fold(text) == category)):
                 continue
-            name = self.lines[filled[pos + 1]].strip()
+            if first_text >= pos:
+                break  # no body text before it
+            name = self.lines[lines[pos + 1]]
             if is_name_like(name) or fold(name) in known:
-                return filled[pos], [self.located(i) for i in filled[pos + 1:]]
+                return lines[pos], [self.located(i) for i in lines[pos + 1:]]
         return len(self.lines), []
 
-    def body(self, start: int, end: int, title: str, *, skip: range) -> list[Located]:
-        """Every line from `start` to `end` but the byline block (`skip`), the scraper's
-        repeated title just after it, and stray `author` labels."""
-        body: list[Located] = []
-        key = fold(title)
-        after_block = [i for i in self.filled_from(skip.stop) if i < end][:_REPEAT_WINDOW]
-        for i in self.filled_from(start):
-            if i >= end:
-                break
-            text = self.lines[i].strip()
-            if i in skip or (i in after_block and fold(text) == key):
-                continue
-            if _LABEL.match(text):
-                continue  # a stray `author` label
-            body.append(self.located(i))
-        return body
 
-
-class _Block:
-    """What the byline block holds; mutable while the reader walks it."""
-
-    def __init__(self, end: int) -> None:
-        self.end = end
-        self.body_from = end
-        self.bylines: list[Located] = []
-        self.author_lines: list[Located] = []
-        self.published: Located | None = None
-        self.updated: Located | None = None
-
-    def add(self, part: _Part, where: Located) -> None:
-        if part.kind is _Kind.BY:
-            self.bylines.append(where)
-        elif part.kind is _Kind.PUBLISHED or (part.kind is _Kind.DATE and self.published is None):
-            if self.published is None:
-                self.published = where
-            else:
-                self.updated = where
-        elif part.kind in (_Kind.UPDATED, _Kind.DATE):
-            self.updated = where
-
-    @property
-    def names(self) -> list[str]:
-        names = [a.name for b in self.bylines for a in split_byline(b.text)[0]]
-        return names + [a.text for a in self.author_lines]
-
+def _is_names_line(text: str) -> bool:
+    """The line after an `author` label names the author: a name-like line, or names joined
+    by `,` `;` `&` `and`, each name-like (`Jane Roe and John Doe`)."""
+    if is_name_like(text):
+        return True
+    pieces = [p for p in re.split(r"\s*[,;&]\s*|\s+and\s+", text) if p]
+    return len(pieces) > 1 and all(is_name_like(p) for p in pieces)
