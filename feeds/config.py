@@ -44,6 +44,8 @@ class Settings:
     default_author: str = "Newsroom"
     entries_per_feed: int = 50
     zones: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    hub: str | None = None  # WebSub hub: feeds link to it with rel="hub", `feeds ping` notifies it
+    cache_dir: Path | None = None  # the build cache; None: `.feeds-cache` beside the output folder
 
     def url(self, path: str) -> str:
         """The absolute public URL of a path inside the output folder."""
@@ -64,6 +66,8 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "default_author": str,
     "entries_per_feed": int,
     "zones": dict,
+    "hub": str,
+    "cache_dir": (str, Path),
 }
 
 
@@ -115,7 +119,8 @@ def load_settings(
         root = cwd if overrides.get(key) is not None or path is None else base
         return value if value.is_absolute() else root / value
 
-    return replace(settings, articles=folder("articles"), output=folder("output"))
+    cache_dir = folder("cache_dir") if merged.get("cache_dir") is not None else None
+    return replace(settings, articles=folder("articles"), output=folder("output"), cache_dir=cache_dir)
 
 
 def _validate(raw: dict[str, Any], *, where: str) -> Settings:
@@ -159,6 +164,11 @@ def _validate(raw: dict[str, Any], *, where: str) -> Settings:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(f"timezone {timezone!r} is not an IANA time zone name such as 'Europe/Paris'")
+    hub = raw.get("hub")
+    if hub is not None:
+        parts = urlsplit(hub)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+            problems.append(f"hub {hub!r} must be an absolute http(s) URL with no fragment")
     per_feed = raw.get("entries_per_feed", 50)
     if per_feed < 1:
         problems.append(f"entries_per_feed must be at least 1, not {per_feed}")
@@ -184,6 +194,7 @@ def _validate(raw: dict[str, Any], *, where: str) -> Settings:
         default_author=raw.get("default_author", "Newsroom"),
         entries_per_feed=per_feed,
         zones=MappingProxyType(dict(zones)),
+        hub=hub,
     )
 
 

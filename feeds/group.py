@@ -1,21 +1,22 @@
 """Articles -> feeds: everything, one per category, one per author.
 
 This is where names become slugs, because only here are all names known: two
-names that share a slug are reported, and the one with fewer articles gets a
-suffixed slug of its own instead of silently sharing a folder.
+names that share a slug are reported, and the younger one (by its earliest
+article) gets a suffixed slug of its own instead of silently sharing a folder.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
 from feeds.model import Article, Feed, FeedKind
-from feeds.slugs import short_hash, slugify
+from feeds.slugs import slugify
 from feeds.text import fold
 
 
@@ -38,7 +39,7 @@ def _instant(article: Article) -> datetime:
 
 def group(articles: Sequence[Article], settings: Settings) -> Grouped:
     unique, diagnostics = _drop_duplicate_ids(articles)
-    ordered = newest_first(unique)
+    ordered = newest_first(untie(unique))
     cap = settings.entries_per_feed
     feeds = [
         Feed(kind=FeedKind.ALL, key="", title=settings.title, subtitle=settings.description, path="",
@@ -64,6 +65,37 @@ def group(articles: Sequence[Article], settings: Settings) -> Grouped:
     return Grouped(feeds=tuple(feeds), published=tuple(ordered), diagnostics=tuple(diagnostics))
 
 
+def untie(articles: Sequence[Article]) -> list[Article]:
+    """Articles whose `updated` is one instant, told apart by whole seconds.
+
+    Two entries with one `updated` are what a publisher that stamps every entry
+    with the build time writes, so validators warn about them (W3C DuplicateUpdated).
+    Here they are mostly articles that state only a date (00:00) or the same minute,
+    so the seconds are unknown anyway: the first (by id) keeps its time, each other
+    one gets the next free second of that minute, and `published` moves with
+    `updated` when they were equal. Times that state seconds are never moved, nor
+    past their minute. Ids sorting first, usually the older files, keep their time.
+    """
+    by_instant: dict[datetime, list[Article]] = defaultdict(list)
+    for article in sorted(articles, key=lambda a: a.id):
+        by_instant[article.updated].append(article)  # aware datetimes: equal instants are one key
+    taken = set(by_instant)
+    result: list[Article] = []
+    for moment, tied in by_instant.items():
+        result.append(tied[0])
+        whole_minute = moment.second == 0 and moment.microsecond == 0
+        seconds = iter(range(1, 60) if whole_minute else ())
+        for article in tied[1:]:
+            later = next((m for s in seconds if (m := article.updated + timedelta(seconds=s)) not in taken), None)
+            if later is None:  # 60 articles in one minute: the rest keep their time
+                result.append(article)
+                continue
+            taken.add(later)
+            published = later if article.published == article.updated else article.published
+            result.append(replace(article, updated=later, published=published))
+    return result
+
+
 def _drop_duplicate_ids(articles: Sequence[Article]) -> tuple[list[Article], list[Diagnostic]]:
     seen: dict[str, Article] = {}
     diagnostics: list[Diagnostic] = []
@@ -76,15 +108,22 @@ def _drop_duplicate_ids(articles: Sequence[Article]) -> tuple[list[Article], lis
     return list(seen.values()), diagnostics
 
 
-Keys = Callable[[Article], list[tuple[Hashable, str, int]]]
+Keys = Callable[[Article], list[tuple[str, str, int]]]
 
 
 def _slugged(ordered: Sequence[Article], keys: Keys, diagnostics: list[Diagnostic],
              what: str) -> dict[str, tuple[str, list[Article]]]:
-    """Members per name (names equal after fold() are one), each under a unique slug."""
-    members: dict[Hashable, list[Article]] = defaultdict(list)
-    spellings: dict[Hashable, Counter[str]] = defaultdict(Counter)
-    first_seen: dict[Hashable, tuple[str, int]] = {}
+    """Members per name (names equal after fold() are one), each under a slug of its own.
+
+    `keys` gives (fold key, spelling, line) per article. Two names with one slug are
+    reported, never merged: the name that has been published longest (earliest
+    article) keeps the plain slug, so a look-alike that comes later, however many
+    articles it gets, never moves an established feed; the other gets
+    `<slug>-<hash of its key>`, which no later spelling or count changes either.
+    """
+    members: dict[str, list[Article]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    first_seen: dict[str, tuple[str, int]] = {}
     for article in ordered:
         for key, name, line in keys(article):
             if not members[key] or members[key][-1] is not article:
@@ -94,25 +133,34 @@ def _slugged(ordered: Sequence[Article], keys: Keys, diagnostics: list[Diagnosti
     # The most used spelling names the feed; ties go to the first in sort order.
     names = {key: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for key, c in spellings.items()}
 
-    by_slug: dict[str, list[Hashable]] = defaultdict(list)
-    for key in members:
-        by_slug[slugify(names[key])].append(key)
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(members):
+        by_slug[slugify(key)].append(key)
     result: dict[str, tuple[str, list[Article]]] = {}
-    for slug, keys_here in by_slug.items():
-        # The name with the most articles keeps the plain slug, so adding a rare
-        # look-alike later never moves an established feed.
-        keys_here.sort(key=lambda k: (-len(members[k]), names[k]))
-        owner = keys_here[0]
-        result[slug] = (names[owner], members[owner])
-        for key in keys_here[1:]:
-            own = f"{slug}-{short_hash(names[key])}"
-            result[own] = (names[key], members[key])
-            source, line = first_seen[key]
-            diagnostics.append(Diagnostic(
-                code=Code.SLUG_COLLISION, file=source, line=line,
-                message=f"The {what} {names[key]!r} has the same folder name as {names[owner]!r} "
-                        f"({what}/{slug}); it is published under {what}/{own} instead."))
+    later: list[tuple[str, str, str]] = []  # (slug, key, owner key) of the names that must move aside
+    for slug, keys_here in sorted(by_slug.items()):
+        keys_here.sort(key=lambda k: (_instant(members[k][-1]), members[k][-1].id, k))
+        result[slug] = (names[keys_here[0]], members[keys_here[0]])
+        later += [(slug, key, keys_here[0]) for key in keys_here[1:]]
+    for slug, key, owner in later:
+        own = _free(slug, key, result)
+        result[own] = (names[key], members[key])
+        source, line = first_seen[key]
+        diagnostics.append(Diagnostic(
+            code=Code.SLUG_COLLISION, file=source, line=line,
+            message=f"The {what} {names[key]!r} has the same folder name as {names[owner]!r} "
+                    f"({what}/{slug}); it is published under {what}/{own} instead."))
     return result
+
+
+def _free(slug: str, key: str, taken: Mapping[str, object]) -> str:
+    """`<slug>-<hash>` for a name that lost its plain slug, longer if even that is taken."""
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    for size in range(6, len(digest) + 1):
+        candidate = f"{slug}-{digest[:size]}"
+        if candidate not in taken:
+            return candidate
+    raise AssertionError(f"no free slug for {key!r}")  # pragma: no cover: sha256 has 64 digits
 
 
 def _language(members: Sequence[Article], settings: Settings) -> str:

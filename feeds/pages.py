@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from html import escape
+from importlib import resources
 from xml.etree import ElementTree
 
 from feeds.config import Settings
 from feeds.ids import article_path
 from feeds.model import Article, Feed, FeedKind
-from feeds.render import FeedFormat, Rendered, feed_file
+from feeds.render import STYLESHEET, FeedFormat, Rendered, feed_file
 
+_LABELS = {FeedFormat.ATOM: "Atom", FeedFormat.RSS: "RSS"}
 _KIND_HEADINGS = {FeedKind.ALL: "Everything", FeedKind.CATEGORY: "Categories", FeedKind.AUTHOR: "Authors"}
 
 _PAGE_CSS = """\
@@ -34,8 +36,14 @@ def render_pages(feeds: Sequence[Feed], articles: Iterable[Article], settings: S
     yield Rendered(path="index.html", data=_index(feeds, settings).encode("utf-8"))
     yield Rendered(path="feeds.opml", data=_opml(feeds, settings))
     yield Rendered(path="style.css", data=_PAGE_CSS.encode("utf-8"))
+    yield Rendered(path=STYLESHEET, data=feed_stylesheet())
     for article in articles:
         yield Rendered(path=article_path(article.source), data=_article(article, settings).encode("utf-8"))
+
+
+def feed_stylesheet() -> bytes:
+    """The CSS every feed links to (`render.stylesheet_instruction`): feeds/data/feed.css."""
+    return resources.files("feeds").joinpath("data", STYLESHEET).read_bytes()
 
 
 def _page(*, title: str, language: str, head: str, body: str, settings: Settings) -> str:
@@ -50,7 +58,7 @@ def _page(*, title: str, language: str, head: str, body: str, settings: Settings
 
 def _index(feeds: Sequence[Feed], settings: Settings) -> str:
     head = "".join(
-        f'<link rel="alternate" type="{fmt.media_type}" title="{escape(feed.title)} ({fmt.name})" '
+        f'<link rel="alternate" type="{fmt.media_type}" title="{escape(feed.title)} ({_LABELS[fmt]})" '
         f'href="{escape(settings.url(feed_file(feed, fmt)))}">\n'
         for feed in feeds
         for fmt in FeedFormat
@@ -70,7 +78,7 @@ def _index(feeds: Sequence[Feed], settings: Settings) -> str:
 
 def _feed_item(feed: Feed, settings: Settings) -> str:
     links = "".join(
-        f'<a href="{escape(settings.url(feed_file(feed, fmt)))}">{fmt.name}</a>' for fmt in FeedFormat
+        f'<a href="{escape(settings.url(feed_file(feed, fmt)))}">{_LABELS[fmt]}</a>' for fmt in FeedFormat
     )
     count = f"{feed.total} article{'s' if feed.total != 1 else ''}"
     return f'<li>{escape(feed.title)} <span class="meta">({count})</span><span class="formats">{links}</span></li>\n'

@@ -1,21 +1,83 @@
-"""build(settings) -> BuildReport: read -> normalize -> group -> render -> publish."""
+"""build(settings) -> BuildReport: read -> parse -> group -> render -> publish.
+
+    read     find the article files; hash those whose stat changed since the last build
+    parse    read + normalize each file the cache does not know, in worker processes
+             when there are many (`parse_source` for one)
+    group    articles -> feeds, on articles without their text ("light" articles)
+    render   feeds and pages; each feed's entries and each page get their text back from
+             the store one at a time, so memory holds the text of the feeds' newest
+             entries only, however many articles there are
+    publish  publish.py: a full new tree, swapped in at once
+
+Every parse result goes through the store (feeds/cache.py) as a record, also on a build
+without a cache (a scratch store in a temporary folder), so a parallel, a serial, a cached
+and an uncached build run the same code on the same values and write the same bytes.
+When neither the articles, the settings nor the package changed since the last build of
+this output, and the output is the one that build wrote, nothing is done at all
+(`BuildReport.unchanged`).
+
+Progress is reported through `Progress`, a protocol the caller implements (the CLI draws a
+bar). Nothing here reads the clock.
+"""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
-from dataclasses import dataclass
+import contextlib
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, fields, replace
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any, Protocol
 
+from feeds import cache
+from feeds.cache import CacheError, Record, Stamp, Store
 from feeds.config import Settings
-from feeds.errors import Code, Diagnostic
+from feeds.errors import Code, Diagnostic, PublishError
 from feeds.group import group
-from feeds.model import Article, Feed
+from feeds.model import Article, Feed, FeedKind
 from feeds.normalize import normalize
 from feeds.pages import render_pages
-from feeds.publish import Published, publish
+from feeds.publish import MANIFEST, Published, publish, read_manifest
 from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source
-from feeds.render import render_feeds
+from feeds.render import FeedFormat, Rendered, feed_file, render_feeds
+
+SERIAL_BELOW = 500  # fewer files to parse than this: no worker processes (starting them costs ~0.3 s)
+_CHUNK = (16, 256)  # files per task sent to a worker: at least, at most
+_READ_STEP = 1000  # progress is reported every this many files while reading
+_COMMIT_EVERY = 1000  # parse results written to the cache per transaction
+
+
+class Stage(StrEnum):
+    READ = "read"  # total: files found; advanced as they are stat-ed or hashed
+    PARSE = "parse"  # total: files to parse (not in the cache)
+    GROUP = "group"  # no total
+    RENDER = "render"  # total: about the number of output files; advanced per file rendered
+    WRITE = "write"  # never started on its own: advanced per file written, between RENDER advances
+    PUBLISH = "publish"  # no total: the manifest, the flush and the swap
+
+
+class Progress(Protocol):
+    """What a build tells its caller as it goes. Both calls must return quickly."""
+
+    def stage(self, stage: Stage, total: int | None) -> None:
+        """`stage` begins; `total` units of it are to come (None: unknown)."""
+
+    def advance(self, stage: Stage, amount: int = 1) -> None:
+        """`amount` more units of `stage` are done."""
+
+
+class _Silent:
+    def stage(self, stage: Stage, total: int | None) -> None:
+        pass
+
+    def advance(self, stage: Stage, amount: int = 1) -> None:
+        pass
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,6 +96,8 @@ class BuildReport:
     diagnostics: tuple[Diagnostic, ...]  # sorted by file, line
     feeds: tuple[Feed, ...]
     output: Published | None  # None for a check that writes nothing
+    parsed: int = 0  # files parsed by this build; the others came from the cache
+    unchanged: bool = False  # nothing changed since the last build: the output was left alone
 
     @property
     def skipped(self) -> tuple[str, ...]:
@@ -52,46 +116,430 @@ def read_options(settings: Settings) -> ReadOptions:
     return ReadOptions(language=settings.language, timezone=settings.timezone, zones=dict(settings.zones))
 
 
+# --- One file ---------------------------------------------------------------------------------
+
+
 def parse_source(source: Source, settings: Settings) -> Parsed:
     """Read and normalize one file. Any input gives a value, never an exception."""
     data = read_source(source)
     if isinstance(data, OSError):
-        diagnostic = Diagnostic(code=Code.DECODE, file=source.name, line=1,
-                                message=f"The file cannot be read: {data.strerror}.")
-        return Parsed(source=source.name, article=None, diagnostics=(diagnostic,))
-    reader = READERS[source.path.suffix.lower()]
-    read = reader(data, source.name, read_options(settings))
+        return Parsed(source=source.name, article=None, diagnostics=(_unreadable(source.name, data),))
+    return parse_bytes(source.name, data, settings)
+
+
+def parse_bytes(name: str, data: bytes, settings: Settings) -> Parsed:
+    """Parse the bytes of the file `name` (its path inside the articles folder)."""
+    reader = READERS[_suffix(name)]
+    read = reader(data, name, read_options(settings))
     if read.article is None:
-        return Parsed(source=source.name, article=None, diagnostics=read.diagnostics)
+        return Parsed(source=name, article=None, diagnostics=read.diagnostics)
     normalized = normalize(read.article, settings)
-    return Parsed(source=source.name, article=normalized.article, diagnostics=normalized.diagnostics)
+    return Parsed(source=name, article=normalized.article, diagnostics=normalized.diagnostics)
 
 
-def parse_all(settings: Settings) -> tuple[int, list[Parsed]]:
-    sources = find_sources(settings.articles, frozenset(READERS))
-    return len(sources), [parse_source(s, settings) for s in sources]
+def _suffix(name: str) -> str:
+    return PurePosixPath(name).suffix.lower()
 
 
-def check(settings: Settings) -> BuildReport:
-    """Parse every article and group them, writing nothing."""
-    found, parsed = parse_all(settings)
-    return _report(found, parsed, settings, publish_to=False)
+def _unreadable(name: str, error: OSError) -> Diagnostic:
+    return Diagnostic(code=Code.DECODE, file=name, line=1, message=f"The file cannot be read: {error.strerror}.")
 
 
-def build(settings: Settings) -> BuildReport:
-    found, parsed = parse_all(settings)
-    return _report(found, parsed, settings, publish_to=True)
+def _parse_file(name: str, path: str, settings: Settings) -> tuple[bytes | None, Record]:
+    """Read, hash and parse one file: the hash of the bytes actually parsed, and the record."""
+    data = read_source(Source(name=name, path=Path(path)))
+    if isinstance(data, OSError):
+        return None, cache.encode(None, (_unreadable(name, data),))
+    parsed = parse_bytes(name, data, settings)
+    return cache.content_hash(data), cache.encode(parsed.article, parsed.diagnostics)
 
 
-def _report(found: int, parsed: Sequence[Parsed], settings: Settings, *, publish_to: bool) -> BuildReport:
-    articles = [p.article for p in parsed if p.article is not None]
-    grouped = group(articles, settings)
-    output = None
-    if publish_to:
-        files = itertools.chain(render_feeds(grouped.feeds, settings),
-                                render_pages(grouped.feeds, grouped.published, settings))
-        output = publish(files, settings.output)
-    diagnostics = sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics),
-                         key=lambda d: (d.file, d.line, d.code))
-    return BuildReport(found=found, published=len(grouped.published), diagnostics=tuple(diagnostics),
-                       feeds=grouped.feeds, output=output)
+# --- Many files, in worker processes -----------------------------------------------------------
+
+_worker_settings: Settings | None = None
+
+
+def _settings_state(settings: Settings) -> dict[str, Any]:
+    """The settings as picklable values (a mappingproxy is not)."""
+    return {f.name: (dict(v) if isinstance(v := getattr(settings, f.name), MappingProxyType) else v)
+            for f in fields(settings)}
+
+
+def _init_worker(state: dict[str, Any]) -> None:
+    global _worker_settings
+    values: dict[str, Any] = {k: (MappingProxyType(v) if isinstance(v, dict) else v) for k, v in state.items()}
+    _worker_settings = Settings(**values)
+
+
+def _parse_chunk(jobs: Sequence[tuple[str, str]]) -> list[tuple[bytes | None, Record]]:
+    assert _worker_settings is not None, "worker not initialized"
+    return [_parse_file(name, path, _worker_settings) for name, path in jobs]
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # Workers never fork the caller itself (which may hold threads: a progress bar, a
+    # test runner): a fork server does where there is one, else a fresh interpreter each.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["feeds.pipeline"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def parse_many(jobs: Sequence[tuple[str, str]], settings: Settings, *, workers: int,
+               progress: Progress) -> Iterator[tuple[bytes | None, Record]]:
+    """`_parse_file` for each (name, path) job, in the order given, in `workers` processes
+    when there are enough jobs to pay for starting them."""
+    if workers <= 1 or len(jobs) < SERIAL_BELOW:
+        for name, path in jobs:
+            yield _parse_file(name, path, settings)
+            progress.advance(Stage.PARSE)
+        return
+    size = max(_CHUNK[0], min(_CHUNK[1], len(jobs) // (workers * 16)))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker,
+                             initargs=(_settings_state(settings),)) as pool:
+        for results in pool.map(_parse_chunk, chunks):  # in order: the same as serial
+            yield from results
+            progress.advance(Stage.PARSE, len(results))
+
+
+# --- The build -----------------------------------------------------------------------------------
+
+
+def check(settings: Settings, *, progress: Progress | None = None, use_cache: bool = True,
+          workers: int | None = None) -> BuildReport:
+    """Parse every article and group them, writing nothing (but the cache)."""
+    return _run(settings, progress, use_cache=use_cache, workers=workers, publish_to=False)
+
+
+def build(settings: Settings, *, progress: Progress | None = None, use_cache: bool = True,
+          workers: int | None = None) -> BuildReport:
+    """Parse, group, render and publish; `use_cache=False` parses every file again and
+    neither reads nor writes the cache."""
+    return _run(settings, progress, use_cache=use_cache, workers=workers, publish_to=True)
+
+
+def _run(settings: Settings, progress: Progress | None, *, use_cache: bool, workers: int | None,
+         publish_to: bool) -> BuildReport:
+    shown = progress if progress is not None else _Silent()
+    count = default_workers() if workers is None else workers
+    folder = cache.default_folder(settings)
+    # The cache, again after it failed (its damaged rows are gone by then, or all of it),
+    # then none at all. Nothing is published before the last stage, so a retry is safe.
+    for attempt in range(3):
+        store = Store.open(folder) if use_cache and attempt < 2 else _scratch()
+        try:
+            return _Build(settings, store, shown, count).run(publish_to=publish_to)
+        except CacheError as e:
+            if not store.persistent:
+                raise PublishError(f"Cannot use the build's temporary files: {e}.") from e
+            if e.corrupt:
+                store.close()
+                cache.delete_database(folder)
+        finally:
+            store.close()
+    raise AssertionError("unreachable: the last attempt has no cache")  # pragma: no cover
+
+
+def _scratch() -> Store:
+    try:
+        return Store.scratch()
+    except (CacheError, OSError) as e:
+        raise PublishError(f"Cannot create the build's temporary files: {e}.") from e
+
+
+class _Build:
+    """One build or check: the stages in order, sharing the store and the parse keys."""
+
+    def __init__(self, settings: Settings, store: Store, progress: Progress, workers: int) -> None:
+        self.settings = settings
+        self.store = store
+        self.progress = progress
+        self.workers = workers
+        self.fingerprint = cache.fingerprint(settings)
+        self.keys: dict[str, bytes] = {}  # source -> parse key, for every article that has one
+        self.unkeyed: dict[str, Record] = {}  # records that could not be stored (unreadable files)
+        self.full: dict[str, Article] = {}  # source -> article with its text: the feeds' entries
+        self.started = 0  # the file system's time when reading began (ns)
+
+    def run(self, *, publish_to: bool) -> BuildReport:
+        self.progress.stage(Stage.READ, None)
+        sources = find_sources(self.settings.articles, frozenset(READERS))
+        root = str(self.settings.articles.absolute())
+        output = self.settings.output.absolute()
+        previous = self.store.stamps(root) if self.store.persistent else {}
+        stamps, hashes = self.read(sources, previous)
+        if publish_to and self.store.persistent:
+            same = self.unchanged(self.build_key(sources, hashes), output)
+            if same is not None:
+                self.store.save_stamps(root, self.settled(sources, stamps, hashes), previous)
+                self.store.commit()
+                return same
+
+        parsed, fresh = self.parse(sources, hashes)
+        self.store.commit()
+        self.progress.stage(Stage.GROUP, None)
+        grouped = group([p.article for p in parsed if p.article is not None], self.settings)
+        feeds = self.hydrate_feeds(grouped.feeds)
+        diagnostics = tuple(sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics),
+                                   key=lambda d: (d.file, d.line, d.code)))
+        report = BuildReport(found=len(sources), published=len(grouped.published), diagnostics=diagnostics,
+                             feeds=feeds, output=None, parsed=fresh)
+        if not publish_to:
+            return report
+
+        render_keys: list[bytes] = []
+        files = self.render(feeds, grouped.published, render_keys)
+        self.progress.stage(Stage.RENDER, len(FeedFormat) * len(feeds) + len(grouped.published))
+        published = publish(_reported(files, self.progress), self.settings.output)
+        if self.store.persistent:
+            # Published: a cache that fails now only makes the next build slower.
+            with contextlib.suppress(CacheError):
+                self.store.save_stamps(root, self.settled(sources, stamps, hashes), previous)
+                self.store.collect(self.keys.values(), render_keys)
+                self.remember(self.build_key(sources, hashes), output, report, feeds)
+                self.store.commit()
+        return replace(report, output=published)
+
+    # -- read ----------------------------------------------------------------------------------
+
+    def read(self, sources: Sequence[Source], previous: dict[str, tuple[Stamp, bytes]]) -> tuple[
+            list[Stamp | None], list[bytes | None]]:
+        """Every source's stamp (None: cannot be stat-ed) and content hash (None: not known
+        yet, the file is parsed). The hash comes from the last build when the stamp is
+        unchanged, else from the file's bytes -- unless the store has no parse results to
+        find with it, as in a first build: then the workers hash what they parse."""
+        self.progress.stage(Stage.READ, len(sources))
+        self.started = self.store.scan_started() if self.store.persistent else 0
+        hash_here = self.store.persistent and self.store.has_parsed()
+        stamps: list[Stamp | None] = []
+        hashes: list[bytes | None] = []
+        for n, source in enumerate(sources, 1):
+            try:
+                stamp: Stamp | None = Stamp.of(os.stat(source.path))
+            except OSError:
+                stamp = None
+            known = previous.get(source.name)
+            digest: bytes | None = None
+            if stamp is not None and known is not None and known[0] == stamp:
+                digest = known[1]
+            elif stamp is not None and hash_here:
+                data = read_source(source)
+                digest = None if isinstance(data, OSError) else cache.content_hash(data)
+            stamps.append(stamp)
+            hashes.append(digest)
+            if n % _READ_STEP == 0:
+                self.progress.advance(Stage.READ, _READ_STEP)
+        self.progress.advance(Stage.READ, len(sources) % _READ_STEP)
+        return stamps, hashes
+
+    def settled(self, sources: Sequence[Source], stamps: Sequence[Stamp | None],
+                hashes: Sequence[bytes | None]) -> dict[str, tuple[Stamp, bytes]]:
+        """The stamps worth remembering: of files last changed well before this build began."""
+        return {s.name: (stamp, digest) for s, stamp, digest in zip(sources, stamps, hashes, strict=True)
+                if stamp is not None and digest is not None and stamp.settled(self.started)}
+
+    # -- parse ---------------------------------------------------------------------------------
+
+    def parse(self, sources: Sequence[Source], hashes: list[bytes | None]) -> tuple[list[Parsed], int]:
+        """Every source's parse result, from the cache or parsed now; and how many were parsed.
+        `hashes` gets the hash of each file parsed now: that of the bytes the parser saw."""
+        wanted = [cache.parse_key(self.fingerprint, s.name, h) if h is not None else None
+                  for s, h in zip(sources, hashes, strict=True)]
+        known = self.store.light([k for k in wanted if k is not None])
+        results: list[Parsed | None] = []
+        missing: list[int] = []
+        for i, (source, key) in enumerate(zip(sources, wanted, strict=True)):
+            light = known.get(key) if key is not None else None
+            parsed = self.decode(source.name, key, light) if key is not None and light is not None else None
+            if parsed is None:
+                missing.append(i)
+            results.append(parsed)
+
+        self.progress.stage(Stage.PARSE, len(missing))
+        jobs = [(sources[i].name, str(sources[i].path)) for i in missing]
+        batch: list[tuple[bytes, Record]] = []
+        for i, (digest, record) in zip(missing, parse_many(jobs, self.settings, workers=self.workers,
+                                                           progress=self.progress), strict=True):
+            name = sources[i].name
+            hashes[i] = digest
+            if digest is None:
+                self.unkeyed[name] = record
+                key = None
+            else:
+                key = cache.parse_key(self.fingerprint, name, digest)
+                batch.append((key, record))
+            results[i] = self.decode(name, key, record.light)
+            if len(batch) >= _COMMIT_EVERY:
+                self.store.put(batch)
+                self.store.commit()  # keeps what is parsed, and lets other builds at the cache between
+                batch.clear()
+        self.store.put(batch)
+        done = [p for p in results if p is not None]
+        assert len(done) == len(sources), "a source was neither found nor parsed"
+        return done, len(missing)
+
+    def decode(self, name: str, key: bytes | None, light: bytes) -> Parsed | None:
+        """A light record as a light `Parsed`; None when the record cannot be read (a miss)."""
+        try:
+            article, diagnostics = cache.decode_light(light)
+        except Exception:  # anything a damaged record raises makes it a miss
+            return None
+        if article is not None and article.source != name:
+            return None
+        if article is not None and key is not None:
+            self.keys[name] = key
+        return Parsed(source=name, article=article, diagnostics=diagnostics)
+
+    # -- text back into the articles that are rendered ------------------------------------------
+
+    def texts(self, articles: Sequence[Article]) -> dict[str, tuple[str, str]]:
+        """source -> (summary, content_html) of each article."""
+        keyed = [(a.source, self.keys[a.source]) for a in articles if a.source in self.keys]
+        by_key = self.store.texts([k for _, k in keyed])
+        found = {source: by_key[key] for source, key in keyed}
+        for article in articles:
+            if article.source not in found:
+                record = self.unkeyed[article.source]
+                found[article.source] = (record.summary.decode("utf-8"), record.content.decode("utf-8"))
+        return found
+
+    def hydrate_feeds(self, feeds: Sequence[Feed]) -> tuple[Feed, ...]:
+        """The feeds with their entries' text back: the only full articles held at once."""
+        entries = {a.source: a for feed in feeds for a in feed.entries}
+        texts = self.texts(list(entries.values()))
+        full = {source: replace(a, summary=texts[source][0], content_html=texts[source][1])
+                for source, a in entries.items()}
+        self.full = full
+        return tuple(replace(feed, entries=tuple(full[a.source] for a in feed.entries)) for feed in feeds)
+
+    def hydrated(self, articles: Sequence[Article], step: int = 256) -> Iterator[Article]:
+        """`articles` with their text, fetched `step` at a time."""
+        for start in range(0, len(articles), step):
+            batch = articles[start:start + step]
+            need = [a for a in batch if a.source not in self.full]
+            texts = self.texts(need)
+            for article in batch:
+                if article.source in self.full:
+                    yield self.full[article.source]
+                else:
+                    summary, content = texts[article.source]
+                    yield replace(article, summary=summary, content_html=content)
+
+    # -- render --------------------------------------------------------------------------------
+
+    def render(self, feeds: Sequence[Feed], published: Sequence[Article], used: list[bytes]) -> Iterator[Rendered]:
+        """Every output file, lazily: feeds from the store when rendered before, then pages."""
+        for feed in feeds:
+            keys = {fmt: self.render_key(feed, fmt) for fmt in FeedFormat}
+            used.extend(keys.values())
+            cached = {fmt: self.store.rendered(key) for fmt, key in keys.items()}
+            if all(data is not None for data in cached.values()):
+                for fmt in FeedFormat:
+                    data = cached[fmt]
+                    assert data is not None
+                    yield Rendered(path=feed_file(feed, fmt), data=data)
+                continue
+            for rendered, fmt in zip(render_feeds([feed], self.settings), FeedFormat, strict=True):
+                if rendered.path != feed_file(feed, fmt):
+                    raise AssertionError(f"render_feeds wrote {rendered.path}, not {feed_file(feed, fmt)}")
+                self.store.put_rendered(keys[fmt], rendered.data)
+                yield rendered
+        yield from render_pages(feeds, self.hydrated(published), self.settings)
+
+    def render_key(self, feed: Feed, fmt: FeedFormat) -> bytes:
+        digest = hashlib.sha256(b"render\0" + self.fingerprint + str(fmt).encode() + b"\0")
+        for f in fields(feed):
+            if f.name != "entries":
+                digest.update(f"{f.name}={getattr(feed, f.name)!r}\0".encode())
+        for article in feed.entries:
+            digest.update(self.keys.get(article.source) or repr(article).encode())
+        return digest.digest()
+
+    # -- nothing changed ---------------------------------------------------------------------------
+
+    def build_key(self, sources: Sequence[Source], hashes: Sequence[bytes | None]) -> bytes | None:
+        """Everything the output depends on, in one hash; None when a file cannot be read."""
+        digest = hashlib.sha256(b"build\0" + self.fingerprint + str(self.settings.output.absolute()).encode())
+        for source, content in zip(sources, hashes, strict=True):
+            if content is None:
+                return None
+            digest.update(source.name.encode("utf-8") + b"\0" + content)
+        return digest.digest()
+
+    def unchanged(self, build_key: bytes | None, output: Path) -> BuildReport | None:
+        """The last build's report when it was built from exactly this and its output is still there."""
+        record = self.store.last_build(str(output))
+        if build_key is None or record is None:
+            return None
+        try:
+            key, manifest, inode, found, published, diagnostics, feed_values = record
+            if key != build_key or manifest != _manifest_hash(output) or inode != os.stat(output).st_ino:
+                return None
+            feeds = self.restore_feeds([(dict(values), tuple(keys)) for values, keys in feed_values])
+            return BuildReport(found=found, published=published, diagnostics=cache.decode_diagnostics(diagnostics),
+                               feeds=feeds, output=Published(output=output, files=read_manifest(output),
+                                                             changed=(), removed=()),
+                               parsed=0, unchanged=True)
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+
+    def restore_feeds(self, feeds: Sequence[tuple[dict[str, Any], tuple[bytes, ...]]]) -> tuple[Feed, ...]:
+        keys = sorted({k for _, entry_keys in feeds for k in entry_keys})
+        lights = self.store.light(keys)
+        texts = self.store.texts(keys)
+        articles: dict[bytes, Article] = {}
+        for key in keys:
+            article, _ = cache.decode_light(lights[key])
+            if article is None:
+                raise ValueError("an entry without an article")
+            summary, content = texts[key]
+            articles[key] = replace(article, summary=summary, content_html=content)
+        return tuple(Feed(**{**values, "kind": FeedKind(values["kind"])},
+                          entries=tuple(articles[k] for k in entry_keys)) for values, entry_keys in feeds)
+
+    def remember(self, build_key: bytes | None, output: Path, report: BuildReport, feeds: Sequence[Feed]) -> None:
+        """Store what `unchanged` needs to answer the next build of this output."""
+        values = []
+        for feed in feeds:
+            plain = {f.name: getattr(feed, f.name) for f in fields(feed) if f.name != "entries"}
+            plain["kind"] = str(feed.kind)
+            if not all(type(v) in (str, int, bool, type(None)) for v in plain.values()):
+                build_key = None  # a field marshal cannot keep: no shortcut next time
+            entry_keys = tuple(self.keys.get(a.source) for a in feed.entries)
+            if any(k is None for k in entry_keys):
+                build_key = None
+            values.append((tuple(plain.items()), entry_keys))
+        try:
+            inode = os.stat(output).st_ino
+            manifest = _manifest_hash(output)
+        except OSError:
+            build_key = None
+        if build_key is None:
+            self.store.forget_build(str(output))
+            return
+        self.store.save_build(str(output), (
+            build_key, manifest, inode, report.found, report.published,
+            cache.encode_diagnostics(report.diagnostics), tuple(values)))
+
+
+def _manifest_hash(output: Path) -> bytes:
+    return hashlib.sha256((output / MANIFEST).read_bytes()).digest()
+
+
+def _reported(files: Iterable[Rendered], progress: Progress) -> Iterator[Rendered]:
+    """`files`, telling `progress` when each was rendered and when publish has written it."""
+    for file in files:
+        progress.advance(Stage.RENDER)
+        yield file
+        progress.advance(Stage.WRITE)
+    progress.stage(Stage.PUBLISH, None)

@@ -8,10 +8,12 @@ reach RSS through `dc:creator`, and content is `type="html"`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -43,7 +45,19 @@ class Rendered:
     data: bytes
 
 
-STYLESHEET = "feed.css"
+STYLESHEET = "feed.css"  # written by pages.py at the top of the output folder
+
+
+def stylesheet_instruction(settings: Settings) -> bytes:
+    """`<?xml-stylesheet type="text/css" href="/news/feed.css"?>`: a browser that opens a feed
+    shows a readable page instead of raw XML. CSS, not XSLT, which browsers are removing.
+
+    The href is root-relative (the path of `base_url`), so it is same-origin whatever host,
+    scheme or mirror serves the feed; feed readers and validators ignore the instruction.
+    """
+    href = urlsplit(settings.base_url).path + STYLESHEET
+    href = href.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return f'<?xml-stylesheet type="text/css" href="{href}"?>'.encode()
 
 
 def feed_file(feed: Feed, fmt: FeedFormat) -> str:
@@ -86,8 +100,22 @@ def _entry(article: Article) -> FeedEntry:
         entry.dc.dc_creator(author.name)
     entry.category(term=article.category.name)
     entry.content(article.content_html, type="html")
-    entry.summary(article.summary)
+    # The summary is plain text, and RSS's <description> is HTML: it gets the text as HTML.
+    # So does Atom (type="html") when that differs from the text, which only happens when
+    # the text holds something a reader would take for markup. summary() sets both;
+    # description() would also overwrite Atom's content (a feedgen trap).
+    summary = html_text(article.summary)
+    entry.summary(summary, type=None if summary == article.summary else "html")
     return entry
+
+
+_MARKUP = re.compile(r"&(?=[#A-Za-z0-9])|<(?=[A-Za-z/!?])")
+
+
+def html_text(text: str) -> str:
+    """Plain text as HTML that shows exactly that text, escaping only what HTML would read as
+    markup (`<b`, `</`, `&amp`, `&#1`): `Tom & Jerry` stays as it is, `a <b>` is escaped."""
+    return _MARKUP.sub(lambda m: "&amp;" if m.group() == "&" else "&lt;", text)
 
 
 def _generator(feed: Feed, settings: Settings, entries: list[FeedEntry]) -> FeedGenerator:
@@ -99,7 +127,7 @@ def _generator(feed: Feed, settings: Settings, entries: list[FeedEntry]) -> Feed
     generator.language(feed.language)
     generator.generator("feeds", version=__version__)
     # Neither may default to the clock: an empty feed is as old as its id.
-    newest = feed.updated or datetime.fromisoformat(settings.id_date.ljust(10, "-01")[:10]).replace(tzinfo=UTC)
+    newest = feed.updated or datetime.fromisoformat((settings.id_date + "-01-01")[:10]).replace(tzinfo=UTC)
     generator.updated(wire_time(newest))
     generator.lastBuildDate(wire_time(newest))
     for entry in entries:
@@ -115,4 +143,8 @@ def _serialize(generator: FeedGenerator, feed: Feed, fmt: FeedFormat, settings: 
         data: bytes = generator.atom_str(pretty=True)
     else:
         data = generator.rss_str(pretty=True)
-    return data
+    # The stylesheet goes right after the XML declaration, before the root element.
+    declaration, newline, rest = data.partition(b"\n")
+    if not declaration.startswith(b"<?xml ") or not newline:
+        raise AssertionError(f"feedgen wrote no XML declaration line: {declaration[:60]!r}")
+    return declaration + b"\n" + stylesheet_instruction(settings) + b"\n" + rest

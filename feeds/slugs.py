@@ -51,12 +51,14 @@ def is_slug(text: str) -> bool:
 
 
 def path_slug(source: str) -> str:
-    """The slug of an article's source path (`2024/Foo Bar.txt`).
+    """The slug of an article's source path (`2024/Foo Bar.txt` -> `2024-foo-bar--1c2d3e`).
 
-    A path that already is a clean slug keeps it; any other gets its hash appended,
-    so two files never share a slug and the slug never changes with other files.
+    A path that already is a clean slug keeps it; any other gets its hash appended
+    after `--`, which no clean slug contains: so two files never share a slug (a file
+    named like another's hashed slug is not clean itself), and a slug never changes
+    with other files. Either way it is `[a-z0-9-]`, never `.`, `..` or reserved.
     """
     stem = source.removesuffix(".txt")
     if is_slug(stem):
         return stem
-    return f"{slugify(stem)[: MAX_LENGTH - 7]}-{short_hash(source)}".lstrip("-")
+    return f"{slugify(stem)[: MAX_LENGTH - 8].rstrip('-')}--{short_hash(source)}"

@@ -113,3 +113,56 @@ def test_python_dash_m_and_the_bundled_articles(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert (out / "index.html").is_file()
+
+
+def test_a_second_build_says_nothing_changed(site: Path) -> None:
+    assert runner.invoke(app, ["build"]).exit_code == 0
+    result = runner.invoke(app, ["build"])
+    assert result.exit_code == 0
+    assert "Nothing changed since the last build: the output was left as it was." in result.stderr
+    assert result.stdout.strip().endswith(f"8 feeds written to {site / 'output'}.")
+    assert (site / ".feeds-cache" / "build.sqlite3").is_file()
+
+
+def test_no_cache_parses_everything_again(site: Path) -> None:
+    assert runner.invoke(app, ["build"]).exit_code == 0
+    result = runner.invoke(app, ["build", "--no-cache", "--verbose"])
+    assert result.exit_code == 0
+    assert "1 of 1 files parsed, the rest taken from the build cache." in result.stderr
+    assert "Nothing changed" not in result.stderr
+
+
+def test_verbose_says_what_was_parsed_and_written(site: Path) -> None:
+    result = runner.invoke(app, ["build", "-v"])
+    assert "1 of 1 files parsed, the rest taken from the build cache." in result.stderr
+    assert "files changed, 0 removed." in result.stderr
+    write_article(site / "articles", "second.txt", SIMPLE.replace("Harbour cranes", "Harbour ferries"))
+    result = runner.invoke(app, ["build", "--verbose"])
+    assert "1 of 2 files parsed, the rest taken from the build cache." in result.stderr
+
+
+def test_quiet_prints_errors_only(site: Path) -> None:
+    write_article(site / "articles", "noauthor.txt", "date 2024-01-01 Headline\n\nBody.\n")
+    result = runner.invoke(app, ["build", "--quiet"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == ""
+    (site / "articles" / "broken.txt").write_bytes(b"\xff\xfe\x00")
+    result = runner.invoke(app, ["build", "-q", "--strict"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "E-DECODE" in result.stderr
+    assert "W-NO-AUTHOR" not in result.stderr
+
+
+def test_quiet_check_keeps_the_exit_status_of_warnings(site: Path) -> None:
+    write_article(site / "articles", "noauthor.txt", "date 2024-01-01 Headline\n\nBody.\n")
+    result = runner.invoke(app, ["check", "--quiet", "--strict"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+
+
+def test_no_progress_bar_when_not_on_a_terminal(site: Path) -> None:
+    result = runner.invoke(app, ["build"])
+    assert "Parsing articles" not in result.stderr
+    assert "\x1b[" not in result.stderr

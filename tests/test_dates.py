@@ -703,3 +703,28 @@ def test_written_dates_read_back(moment: datetime, minutes: int, pattern: str) -
     assert parsed.value == written
     assert parsed.value is not None
     assert parsed.value.utcoffset() == written.utcoffset()
+
+
+def test_articles_keep_their_offsets_and_sort_by_instant() -> None:
+    """Section 6: a date keeps the offset the article stated; sorting uses the instant."""
+    from pathlib import Path
+
+    from feeds.group import newest_first
+    from tests.conftest import make_settings
+    from tests.test_reader import parse
+
+    settings = make_settings(Path("a"), Path("o"))
+    texts = {
+        "tokyo.txt": "Published: January 11, 2024 at 9:00 pm JST",  # 12:00 UTC
+        "new-york.txt": "Published: January 11, 2024 at 7:30 am EST",  # 12:30 UTC
+        "london.txt": "Published: January 11, 2024 at 11:45 am GMT",  # 11:45 UTC
+    }
+    articles = []
+    for name, line in texts.items():
+        result = parse(f"date 2024-01-11 en English\nWorld\n\nA title\nBy: Jane Roe\n{line}\n\nBody.\n", name, settings)
+        assert result.article is not None
+        articles.append(result.article)
+    assert [a.published.isoformat() for a in articles] == [
+        "2024-01-11T21:00:00+09:00", "2024-01-11T07:30:00-05:00", "2024-01-11T11:45:00+00:00",
+    ]
+    assert [a.source for a in newest_first(articles)] == ["new-york.txt", "tokyo.txt", "london.txt"]

@@ -79,3 +79,65 @@ def test_recovers_the_previous_output_set_aside_by_a_killed_build(tmp_path: Path
     publish(files(a="new"), out)
     assert tree(out)["a"] == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_two_builds_never_publish_to_one_output_at_once(tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    out = tmp_path / "out"
+    publish(files(a="old"), out)
+    fd = os.open(tmp_path, os.O_RDONLY)  # what a build in progress holds
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(PublishError, match=r"Another build is publishing to .* right now"):
+            publish(files(a="new"), out)
+    finally:
+        os.close(fd)
+    assert tree(out)["a"] == "old"
+    publish(files(a="new"), out)  # the lock went with its holder
+    assert tree(out)["a"] == "new"
+
+
+EXPECTED_FLUSH = {"works": ["syncfs", "swap"], "missing": ["sync", "swap"], "fails": ["syncfs", "sync", "swap"]}
+
+
+@pytest.mark.parametrize("syncfs", sorted(EXPECTED_FLUSH))
+def test_the_new_tree_is_flushed_before_the_swap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 syncfs: str) -> None:
+    """One syncfs(2) for the file system (os.sync() where there is none, or it fails), then the swap."""
+    import os
+
+    from feeds import publish as module
+
+    calls: list[str] = []
+    original = module._libc_function
+    real = original("syncfs")
+    assert real is not None  # Linux with glibc
+
+    def recorded(fd: int) -> int:
+        calls.append("syncfs")
+        return int(real(fd)) if syncfs == "works" else -1
+
+    def libc_function(name: str) -> object:
+        if name == "syncfs":
+            return None if syncfs == "missing" else recorded
+        return original(name)
+
+    def sync() -> None:
+        calls.append("sync")
+
+    exchange = module._swap
+
+    def swap(staging: Path, output: Path) -> None:
+        calls.append("swap")
+        exchange(staging, output)
+
+    monkeypatch.setattr(module, "_libc_function", libc_function)
+    monkeypatch.setattr(os, "sync", sync)
+    monkeypatch.setattr(module, "_swap", swap)
+    publish(files(a="0"), tmp_path / "out")  # the first publish renames; the second exchanges
+    calls.clear()
+    publish(files(a="1"), tmp_path / "out")
+    assert calls == EXPECTED_FLUSH[syncfs]
+    assert tree(tmp_path / "out")["a"] == "1"

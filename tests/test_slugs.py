@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feeds.slugs import is_slug, path_slug, slugify
+from feeds.slugs import MAX_LENGTH, is_slug, path_slug, slugify
 
 
 @pytest.mark.parametrize(
@@ -36,9 +38,27 @@ def test_path_slug_keeps_clean_names_and_hashes_the_rest() -> None:
     assert path_slug("2024-03-floods.txt") == "2024-03-floods"
     assert path_slug("Floods.txt") != path_slug("floods.txt") == "floods"
     assert path_slug("a/b.txt") != path_slug("a-b.txt")
+    assert re.fullmatch(r"a-b--[0-9a-f]{6}", path_slug("a/b.txt"))
+
+
+def test_a_file_named_like_another_files_page_gets_its_own() -> None:
+    taken = path_slug("a b.txt")
+    assert path_slug(taken + ".txt") != taken
+
+
+PAGE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:--[0-9a-f]{6})?$")
 
 
 @given(st.text())
 def test_any_name_gives_a_slug(name: str) -> None:
     assert is_slug(slugify(name))
-    assert is_slug(path_slug(name + ".txt"))
+    page = path_slug(name + ".txt")
+    assert PAGE_NAME.match(page)
+    assert is_slug(page) or "--" in page  # hashed page names are the only ones with "--"
+    assert len(page) <= MAX_LENGTH
+
+
+@given(st.text(), st.text())
+def test_two_file_names_never_share_a_page(a: str, b: str) -> None:
+    if a != b:
+        assert path_slug(a + ".txt") != path_slug(b + ".txt")

@@ -1,0 +1,496 @@
+"""The build cache: what each article file parsed into, so that a rebuild parses only new or
+changed files, and the feeds it rendered, so that it re-renders only feeds that changed.
+
+Everything is keyed by what it depends on, never by when it was made:
+
+- a parse result by the sha256 of the file's bytes, its path in the articles folder, and the
+  *fingerprint*: every setting but the folders, the package version, a hash of the package's
+  own source and data files, the versions of the libraries that shape the output, and the
+  schema of this cache. A stale entry therefore cannot be found, only a current one;
+- a rendered feed by the fingerprint, the feed's own fields and its entries' parse keys.
+
+Each row carries a CRC-32 of its bytes, and is decoded defensively: a row that fails either
+check is a miss (the file is parsed again), never an error. A database that cannot be opened
+or whose schema differs is deleted and made again. The cache only ever holds what feeds
+wrote itself; it is as trusted as the installed package.
+
+`stamps` are the one thing not keyed by content: path -> (size, mtime, ctime, inode,
+content hash), so that a file whose stat is unchanged need not be read and hashed again
+(git's index does the same). A stamp taken at or after the moment the database was last
+written is "racy" (the file may have changed in the same clock tick) and is not trusted.
+
+Storage is one SQLite file, `<cache folder>/build.sqlite3`; the default folder is
+`.feeds-cache` beside the output folder. `Store.scratch()` is the same in a temporary
+folder, for `--no-cache` builds: article bodies wait on disk, not in memory, either way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.metadata
+import marshal
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+import zlib
+import zoneinfo
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import feeds
+from feeds.config import Settings
+from feeds.errors import Code, Diagnostic
+from feeds.model import Article, Author, Category
+
+SCHEMA = 1  # bump when the tables or the record layout change
+DATABASE = "build.sqlite3"
+CACHE_FOLDER = ".feeds-cache"
+_BATCH = 500  # keys per SELECT … IN (…): below every SQLite's variable limit
+_RACY_NS = 2_000_000_000  # stamps this close to the last write are checked by content
+_PATH_SETTINGS = frozenset({"articles", "output", "cache_dir"})  # where, not what
+_LIBRARIES = ("feedgen", "python-dateutil", "tzdata", "lxml")
+
+
+def default_folder(settings: Settings) -> Path:
+    """The `cache_dir` setting, else `.feeds-cache` beside the output folder."""
+    if settings.cache_dir is not None:
+        return settings.cache_dir
+    return settings.output.absolute().parent / CACHE_FOLDER
+
+
+# --- Fingerprints and keys ------------------------------------------------------------------
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, Mapping):
+        return repr(sorted((str(k), _value_text(v)) for k, v in value.items()))
+    return repr(value)
+
+
+def settings_text(settings: Settings) -> str:
+    """Every setting that can change an output byte, as stable text (all but the folders)."""
+    return "\n".join(f"{f.name}={_value_text(getattr(settings, f.name))}"
+                     for f in fields(settings) if f.name not in _PATH_SETTINGS)
+
+
+@functools.cache
+def code_hash() -> str:
+    """sha256 of the package's own files (so an edited checkout never reuses old results),
+    the versions of the libraries and of the tz database that shape the output."""
+    digest = hashlib.sha256()
+    package = Path(feeds.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    for name in _LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\0".encode())
+    for folder in zoneinfo.TZPATH:  # the system tz database wins over tzdata when present
+        with contextlib.suppress(OSError), open(os.path.join(folder, "tzdata.zi"), "rb") as f:
+            digest.update(f.readline())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def fingerprint(settings: Settings) -> bytes:
+    """Everything besides an article's own bytes and path that its parse result depends on."""
+    text = f"schema={SCHEMA}\nversion={feeds.__version__}\ncode={code_hash()}\n{settings_text(settings)}"
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def parse_key(fingerprint: bytes, name: str, content_hash: bytes) -> bytes:
+    return hashlib.sha256(b"parse\0" + fingerprint + name.encode("utf-8") + b"\0" + content_hash).digest()
+
+
+def content_hash(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+# --- Records: one parse result as bytes, and back -----------------------------------------
+
+_RECORD = 1
+_MARSHAL = 2  # the newest format without back-references or interning: the same value, the same bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Record:
+    """One parse result, encoded: the light part (everything but the text), and the text.
+
+    `light` decodes to an `Article` whose `summary` and `content_html` are empty: enough
+    to group articles into feeds. `hydrate` puts the text back for what gets rendered.
+    """
+
+    light: bytes
+    summary: bytes
+    content: bytes
+
+    @property
+    def light_crc(self) -> int:
+        return zlib.crc32(self.light)
+
+    @property
+    def text_crc(self) -> int:
+        return zlib.crc32(self.content, zlib.crc32(self.summary))
+
+
+def _encode_time(moment: datetime) -> tuple[str, str, int]:
+    if isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key:
+        # An IANA zone is kept as such (wall time, zone, fold): the value comes back equal in every way.
+        return moment.replace(tzinfo=None).isoformat(), moment.tzinfo.key, moment.fold
+    return moment.isoformat(), "", 0
+
+
+def _decode_time(value: Any) -> datetime:
+    text, zone, fold = value
+    if zone:
+        return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone), fold=fold)
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime in a cache record")
+    if moment.tzinfo != UTC and moment.utcoffset() == UTC.utcoffset(None):
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def encode_diagnostics(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[str, str, int, str], ...]:
+    return tuple((str(d.code), d.file, d.line, d.message) for d in diagnostics)
+
+
+def decode_diagnostics(values: Iterable[Any]) -> tuple[Diagnostic, ...]:
+    return tuple(Diagnostic(code=Code(code), file=str(file), line=int(line), message=str(message))
+                 for code, file, line, message in values)
+
+
+def encode(article: Article | None, diagnostics: Sequence[Diagnostic]) -> Record:
+    diags = encode_diagnostics(diagnostics)
+    if article is None:
+        return Record(light=marshal.dumps((_RECORD, None, diags), _MARSHAL), summary=b"", content=b"")
+    fields_ = (
+        article.id, article.source, article.title, article.link,
+        _encode_time(article.published), _encode_time(article.updated), article.language,
+        tuple((a.name, a.is_organization, a.line) for a in article.authors),
+        (article.category.name, article.category.line), tuple(article.bio),
+    )
+    return Record(light=marshal.dumps((_RECORD, fields_, diags), _MARSHAL),
+                  summary=article.summary.encode("utf-8"), content=article.content_html.encode("utf-8"))
+
+
+def decode_light(light: bytes) -> tuple[Article | None, tuple[Diagnostic, ...]]:
+    """The record's article without its text, and its diagnostics. Raises ValueError (or
+    another Exception) for anything that is not a record this version wrote."""
+    version, fields_, diags = marshal.loads(light)  # noqa: S302 - our own bytes, CRC-checked
+    if version != _RECORD:
+        raise ValueError("another record version")
+    diagnostics = decode_diagnostics(diags)
+    if fields_ is None:
+        return None, diagnostics
+    (id_, source, title, link, published, updated, language, authors, category, bio) = fields_
+    article = Article(
+        id=id_, source=source, title=title, link=link,
+        published=_decode_time(published), updated=_decode_time(updated), language=language,
+        authors=tuple(Author(name=n, is_organization=bool(o), line=int(line)) for n, o, line in authors),
+        category=Category(name=category[0], line=int(category[1])),
+        summary="", content_html="", bio=tuple(str(b) for b in bio),
+    )
+    for text in (id_, source, title, link, language, category[0]):
+        if not isinstance(text, str):
+            raise TypeError("a text field is not text")
+    return article, diagnostics
+
+
+# --- The store ------------------------------------------------------------------------------
+
+
+class CacheError(Exception):
+    """The store failed under us (a corrupt database, a full disk): the build starts again
+    without it. Never shown to a person as such."""
+
+    def __init__(self, message: str, *, corrupt: bool) -> None:
+        super().__init__(message)
+        self.corrupt = corrupt  # the database itself is damaged: delete it
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What `stat` says about a file: when all of it is unchanged, so are its bytes."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, result: os.stat_result) -> Stamp:
+        return cls(result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
+
+    def settled(self, scan_started_ns: int) -> bool:
+        """Last changed well before the scan began: a later change will show in the stamp.
+        (A change in the same clock tick as the stamp was taken would not.)"""
+        return max(self.mtime_ns, self.ctime_ns) < scan_started_ns - _RACY_NS
+
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS parsed(key BLOB PRIMARY KEY, light_crc INTEGER NOT NULL, light BLOB NOT NULL,
+                                  text_crc INTEGER NOT NULL, summary BLOB NOT NULL, content BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS rendered(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS stamps(root TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
+                                  mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
+                                  hash BLOB NOT NULL, PRIMARY KEY(root, name));
+CREATE TABLE IF NOT EXISTS builds(output TEXT PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL);
+"""
+
+
+@contextlib.contextmanager
+def _guarded() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.OperationalError as e:  # locked, full, read-only: the file itself is fine
+        raise CacheError(f"the build cache cannot be used: {e}", corrupt=False) from e
+    except sqlite3.Error as e:
+        raise CacheError(f"the build cache is damaged: {e}", corrupt=True) from e
+
+
+class Store:
+    """Parse results, rendered feeds, file stamps and the last build of each output.
+
+    `Store.open(folder)` is the persistent cache, `Store.scratch()` a throwaway one in a
+    temporary folder; close either (or use it as a context manager). Every method raises
+    `CacheError` and nothing else when the database fails.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, folder: Path, *, persistent: bool) -> None:
+        self._db = connection
+        self.folder = folder
+        self.persistent = persistent
+
+    @property
+    def path(self) -> Path:
+        return self.folder / DATABASE
+
+    # -- opening and closing ---------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: Path) -> Store:
+        """The cache in `folder`. One that is damaged or of another schema is deleted and made
+        anew; where the folder cannot be written, a scratch store stands in."""
+        for attempt in range(2):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                return cls(_connect(folder / DATABASE, durable=True), folder, persistent=True)
+            except sqlite3.OperationalError:
+                break  # locked for a minute, read-only, …: leave the file alone
+            except (sqlite3.Error, ValueError):
+                if attempt == 0:
+                    delete_database(folder)
+            except OSError:
+                break
+        return cls.scratch()
+
+    @classmethod
+    def scratch(cls) -> Store:
+        folder = Path(tempfile.mkdtemp(prefix="feeds-scratch-"))
+        try:
+            with _guarded():
+                return cls(_connect(folder / DATABASE, durable=False), folder, persistent=False)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        if not self.persistent:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def commit(self) -> None:
+        with _guarded():
+            self._db.commit()
+
+    def scan_started(self) -> int:
+        """The file system's time now (a marker file is touched and read back), in ns: what
+        stamps are compared with. It never reaches the output."""
+        marker = self.folder / "scan-marker"
+        try:
+            marker.write_bytes(b"")
+            return marker.stat().st_mtime_ns
+        except OSError:
+            return 0  # no stamp is trusted
+
+    # -- stamps ------------------------------------------------------------------------------
+
+    def stamps(self, root: str) -> dict[str, tuple[Stamp, bytes]]:
+        """name -> (stamp, content hash) of the files seen under `root` by the last build."""
+        found: dict[str, tuple[Stamp, bytes]] = {}
+        with _guarded():
+            rows = self._db.execute(
+                "SELECT name, size, mtime_ns, ctime_ns, inode, hash FROM stamps WHERE root = ?", (root,))
+            for name, size, mtime_ns, ctime_ns, inode, digest in rows:
+                if isinstance(digest, bytes) and len(digest) == 32:
+                    found[name] = (Stamp(size, mtime_ns, ctime_ns, inode), digest)
+        return found
+
+    def save_stamps(self, root: str, stamps: Mapping[str, tuple[Stamp, bytes]],
+                    previous: Mapping[str, tuple[Stamp, bytes]]) -> None:
+        """Make `stamps` the stamps of `root`, writing only the differences from `previous`."""
+        changed = [(root, name, s.size, s.mtime_ns, s.ctime_ns, s.inode, digest)
+                   for name, (s, digest) in stamps.items() if previous.get(name) != (s, digest)]
+        gone = [(root, name) for name in previous if name not in stamps]
+        with _guarded():
+            self._db.executemany("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?, ?, ?, ?)", changed)
+            self._db.executemany("DELETE FROM stamps WHERE root = ? AND name = ?", gone)
+
+    # -- parse results -------------------------------------------------------------------------
+
+    def light(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        """key -> light record, for the keys whose light part is whole. (Only that part is
+        read: the first columns of each row, not the text after them.)"""
+        found: dict[bytes, bytes] = {}
+        with _guarded():
+            for batch in _batches(keys):
+                query = f"SELECT key, light_crc, light FROM parsed WHERE key IN ({_marks(batch)})"  # noqa: S608
+                for key, crc, light in self._db.execute(query, batch):
+                    if isinstance(light, bytes) and zlib.crc32(light) == crc:
+                        found[key] = light
+        return found
+
+    def texts(self, keys: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
+        """key -> (summary, content_html). A key whose text is damaged or gone raises
+        `CacheError`, after its row is deleted: the next attempt parses that file again."""
+        found: dict[bytes, tuple[str, str]] = {}
+        with _guarded():
+            for batch in _batches(keys):
+                query = f"SELECT key, text_crc, summary, content FROM parsed WHERE key IN ({_marks(batch)})"  # noqa: S608
+                for key, crc, summary, content in self._db.execute(query, batch):
+                    if isinstance(summary, bytes) and isinstance(content, bytes) \
+                            and zlib.crc32(content, zlib.crc32(summary)) == crc:
+                        with contextlib.suppress(UnicodeDecodeError):
+                            found[key] = (summary.decode("utf-8"), content.decode("utf-8"))
+            bad = [(key,) for key in keys if key not in found]
+            if bad:
+                self._db.executemany("DELETE FROM parsed WHERE key = ?", bad)
+                self._db.commit()
+        if bad:
+            raise CacheError(f"the text of {len(bad)} articles in the build cache is damaged", corrupt=False)
+        return found
+
+    def has_parsed(self) -> bool:
+        """Whether the store holds any parse result at all (else hashing files to look them up is wasted)."""
+        with _guarded():
+            return self._db.execute("SELECT 1 FROM parsed LIMIT 1").fetchone() is not None
+
+    def put(self, entries: Iterable[tuple[bytes, Record]]) -> None:
+        with _guarded():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?, ?, ?)",
+                ((key, r.light_crc, r.light, r.text_crc, r.summary, r.content) for key, r in entries),
+            )
+
+    # -- rendered feeds ---------------------------------------------------------------------------
+
+    def rendered(self, key: bytes) -> bytes | None:
+        with _guarded():
+            row = self._db.execute("SELECT crc, data FROM rendered WHERE key = ?", (key,)).fetchone()
+        if row is None or not isinstance(row[1], bytes) or zlib.crc32(row[1]) != row[0]:
+            return None
+        data: bytes = row[1]
+        return data
+
+    def put_rendered(self, key: bytes, data: bytes) -> None:
+        with _guarded():
+            self._db.execute("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?)", (key, zlib.crc32(data), data))
+
+    # -- the last build of an output ------------------------------------------------------------
+
+    def last_build(self, output: str) -> Any:
+        """What `save_build` stored for `output` (marshal data), or None."""
+        with _guarded():
+            row = self._db.execute("SELECT crc, data FROM builds WHERE output = ?", (output,)).fetchone()
+        if row is None or not isinstance(row[1], bytes) or zlib.crc32(row[1]) != row[0]:
+            return None
+        try:
+            return marshal.loads(row[1])  # noqa: S302 - our own bytes, CRC-checked
+        except (ValueError, EOFError, TypeError):
+            return None
+
+    def save_build(self, output: str, value: Any) -> None:
+        data = marshal.dumps(value, _MARSHAL)
+        with _guarded():
+            self._db.execute("INSERT OR REPLACE INTO builds VALUES (?, ?, ?)", (output, zlib.crc32(data), data))
+
+    def forget_build(self, output: str) -> None:
+        with _guarded():
+            self._db.execute("DELETE FROM builds WHERE output = ?", (output,))
+
+    # -- garbage ------------------------------------------------------------------------------
+
+    def collect(self, parse_keys: Iterable[bytes], render_keys: Iterable[bytes]) -> None:
+        """Keep the cache near the size one build needs: when a table holds more than twice
+        what this build used (and some slack), every row this build did not use goes."""
+        with _guarded():
+            for table, keys in (("parsed", list(parse_keys)), ("rendered", list(render_keys))):
+                (count,) = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+                if count <= 2 * len(keys) + 1000:
+                    continue
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS live_keys(key BLOB PRIMARY KEY)")
+                self._db.execute("DELETE FROM live_keys")
+                self._db.executemany("INSERT OR IGNORE INTO live_keys VALUES (?)", ((k,) for k in keys))
+                self._db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM live_keys)")  # noqa: S608
+
+
+def _connect(path: Path, *, durable: bool) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=60)
+    try:
+        if durable:
+            # WAL: readers never wait for a writer, and a power cut may lose the last
+            # transaction but never corrupts the file.
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+        else:
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+        db.executescript(_TABLES)
+        row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        if row is None:
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+            db.commit()
+        elif row[0] != str(SCHEMA):
+            raise ValueError(f"cache schema {row[0]}, not {SCHEMA}")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def delete_database(folder: Path) -> None:
+    """Remove the cache database in `folder` (and its journal files), nothing else there."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            os.unlink(folder / f"{DATABASE}{suffix}")
+
+
+def _batches(keys: Sequence[bytes]) -> Iterator[Sequence[bytes]]:
+    for start in range(0, len(keys), _BATCH):
+        yield keys[start:start + _BATCH]
+
+
+def _marks(batch: Sequence[object]) -> str:
+    return ",".join("?" * len(batch))

@@ -1,0 +1,91 @@
+"""Feed -> bytes: JSON Feed 1.1 (https://jsonfeed.org/version/1.1), beside each Atom/RSS pair.
+
+Each item carries exactly what the Atom entry carries: the same `tag:` id, link,
+title, authors, category, summary, HTML content, and the same RFC 3339 dates
+with the article's own offset (`wire_time`, as in Atom). Keys are written in the
+spec's order, without sorting and without the clock: the same feed always gives
+the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from feeds.config import Settings
+from feeds.model import Article, Author, Feed, FeedKind
+from feeds.render import Rendered, wire_time
+from feeds.slugs import slugify
+
+VERSION = "https://jsonfeed.org/version/1.1"
+FILENAME = "feed.json"
+MEDIA_TYPE = "application/feed+json"  # the spec's type; static hosts serve .json as application/json
+
+
+def json_feed_path(feed: Feed) -> str:
+    """Where a feed's JSON Feed lives inside the output folder, beside its atom.xml and rss.xml."""
+    return f"{feed.path}/{FILENAME}" if feed.path else FILENAME
+
+
+def render_json_feeds(feeds: Iterable[Feed], settings: Settings) -> Iterator[Rendered]:
+    """One `feed.json` per feed, at its public URL under `settings.base_url`."""
+    for feed in feeds:
+        path = json_feed_path(feed)
+        yield Rendered(path=path, data=render_json_feed(feed, settings, feed_url=settings.url(path),
+                                                        home_url=settings.base_url))
+
+
+def render_json_feed(feed: Feed, settings: Settings, *, feed_url: str, home_url: str) -> bytes:
+    document: dict[str, Any] = {
+        "version": VERSION,
+        "title": feed.title,
+        "home_page_url": home_url,
+        "feed_url": feed_url,
+        "description": feed.subtitle,
+    }
+    if authors := _feed_authors(feed):
+        document["authors"] = [_author(a) for a in authors]
+    document["language"] = feed.language
+    if settings.hub:
+        document["hubs"] = [{"type": "WebSub", "url": settings.hub}]
+    document["items"] = [_item(article) for article in feed.entries]
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _item(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "url": article.link,
+        "title": article.title,
+        "content_html": article.content_html,
+        "summary": article.summary,
+        "date_published": _rfc3339(article.published),
+        "date_modified": _rfc3339(article.updated),
+        "authors": [_author(a) for a in article.authors],
+        "tags": [article.category.name],
+        "language": article.language,
+    }
+
+
+def _rfc3339(moment: datetime) -> str:
+    """The same text Atom's <published>/<updated> carry: `2024-03-05T09:30:00-05:00`."""
+    return wire_time(moment).isoformat()
+
+
+def _author(author: Author) -> dict[str, str]:
+    return {"name": author.name}
+
+
+def _feed_authors(feed: Feed) -> tuple[Author, ...]:
+    """An author's feed names its author; the other feeds name none (each item names its own).
+
+    The author is the one every entry shares whose slug is the feed's (a suffixed slug
+    after a collision starts with it); with no entries there is nobody to name.
+    """
+    if feed.kind is not FeedKind.AUTHOR or not feed.entries:
+        return ()
+    shared = [a for a in feed.entries[0].authors if all(a in e.authors for e in feed.entries[1:])]
+    own = [a for a in shared if feed.key == slugify(a.name) or feed.key.startswith(slugify(a.name) + "-")]
+    return tuple(own or shared)

@@ -1,0 +1,330 @@
+"""The build cache: a rebuild parses only what changed and writes the bytes of a clean build;
+a damaged or stale cache is noticed and passed over, never trusted."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import feeds
+from bench.corpus import article, generate
+from feeds import cache, pipeline
+from feeds.config import Settings
+from feeds.errors import Code, Diagnostic
+from feeds.model import Article, Author, Category
+from feeds.publish import MANIFEST
+from tests.conftest import make_settings, snapshot
+
+N = 60
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Settings:
+    generate(tmp_path / "articles", N)
+    return make_settings(tmp_path / "articles", tmp_path / "site" / "output")
+
+
+def clean_build(settings: Settings, tmp_path: Path) -> dict[str, bytes]:
+    """What a build without any cache writes for the same articles and settings."""
+    output = tmp_path / "clean" / "output"
+    pipeline.build(replace(settings, output=output), use_cache=False)
+    return snapshot(output)
+
+
+def database(settings: Settings) -> Path:
+    return cache.default_folder(settings) / cache.DATABASE
+
+
+def rewrite(settings: Settings, index: int, revision: int) -> Path:
+    generated = article(index, revision=revision)
+    path = settings.articles / generated.name
+    path.write_text(generated.text, "utf-8")
+    return path
+
+
+def test_the_cache_lives_beside_the_output(site: Settings) -> None:
+    pipeline.build(site)
+    assert database(site) == site.output.parent / ".feeds-cache" / "build.sqlite3"
+    assert database(site).is_file()
+
+
+def test_a_second_build_of_the_same_articles_does_nothing(site: Settings) -> None:
+    first = pipeline.build(site)
+    assert (first.parsed, first.unchanged) == (N, False)
+    before = snapshot(site.output)
+    inode = site.output.stat().st_ino
+    second = pipeline.build(site)
+    assert (second.parsed, second.unchanged) == (0, True)
+    assert site.output.stat().st_ino == inode  # not even swapped
+    assert snapshot(site.output) == before
+    assert (second.found, second.published, second.diagnostics) == (first.found, first.published, first.diagnostics)
+    assert second.feeds == first.feeds
+    assert second.output is not None
+    assert first.output is not None
+    assert second.output.files == first.output.files
+    assert second.output.changed == ()
+
+
+def test_touching_a_file_without_changing_it_does_nothing(site: Settings) -> None:
+    pipeline.build(site)
+    for path in sorted(site.articles.rglob("*.txt"))[:5]:
+        path.write_bytes(path.read_bytes())
+    assert pipeline.build(site).unchanged
+
+
+def test_one_changed_article_is_parsed_again_and_the_output_is_a_clean_builds(
+    site: Settings, tmp_path: Path
+) -> None:
+    pipeline.build(site)
+    rewrite(site, 7, revision=1)
+    report = pipeline.build(site)
+    assert (report.parsed, report.unchanged) == (1, False)
+    assert report.output is not None
+    assert any(p.startswith("articles/") for p in report.output.changed)
+    assert snapshot(site.output) == clean_build(site, tmp_path)
+
+
+def test_new_and_removed_articles(site: Settings, tmp_path: Path) -> None:
+    pipeline.build(site)
+    generate(site.articles, N + 3)  # three new ones
+    (site.articles / article(0).name).unlink()
+    report = pipeline.build(site)
+    assert report.parsed == 3
+    assert report.found == N + 2
+    assert snapshot(site.output) == clean_build(site, tmp_path)
+
+
+def test_unchanged_stamps_spare_reading_the_files(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "_RACY_NS", -10**15)  # trust every stamp, however fresh
+    pipeline.build(site)
+    hashed: list[bytes] = []
+    real = cache.content_hash
+
+    def counted(data: bytes) -> bytes:
+        hashed.append(data)
+        return real(data)
+
+    monkeypatch.setattr(cache, "content_hash", counted)
+    assert pipeline.build(site).unchanged
+    assert hashed == []
+
+
+def test_a_fresh_stamp_is_not_trusted() -> None:
+    stamp = cache.Stamp(size=10, mtime_ns=10_000_000_000, ctime_ns=10_000_000_000, inode=1)
+    assert stamp.settled(20_000_000_000)
+    assert not stamp.settled(11_000_000_000)  # changed a second before the scan: maybe in the same tick
+    assert not replace(stamp, ctime_ns=19_000_000_000).settled(20_000_000_000)
+
+
+def test_bytes_changed_behind_a_restored_mtime_are_seen(
+    site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same size, same mtime, other bytes (a tool that puts times back): still re-parsed."""
+    monkeypatch.setattr(cache, "_RACY_NS", -10**15)  # trust every stamp, however fresh
+    pipeline.build(site)
+    path = site.articles / article(3).name
+    before = path.stat()
+    data = path.read_bytes()
+    changed = data.replace(b"a", b"e", 1)
+    assert len(changed) == len(data)
+    assert changed != data
+    path.write_bytes(changed)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    report = pipeline.build(site)
+    assert report.parsed == 1
+    assert snapshot(site.output) == clean_build(site, tmp_path)
+
+
+def test_settings_that_change_parsing_invalidate_every_entry(site: Settings, tmp_path: Path) -> None:
+    pipeline.build(site)
+    changed = replace(site, default_author="Desk", timezone="Asia/Tokyo")
+    report = pipeline.build(changed)
+    assert report.parsed == N
+    assert snapshot(changed.output) == clean_build(changed, tmp_path)
+
+
+def test_a_settings_change_that_does_not_touch_parsing_still_rebuilds(site: Settings, tmp_path: Path) -> None:
+    pipeline.build(site)
+    changed = replace(site, entries_per_feed=7)
+    report = pipeline.build(changed)
+    assert not report.unchanged
+    assert all(len(f.entries) <= 7 for f in report.feeds)
+    assert snapshot(changed.output) == clean_build(changed, tmp_path)
+
+
+def test_another_package_version_invalidates_every_entry(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    pipeline.build(site)
+    monkeypatch.setattr(feeds, "__version__", "99.0")
+    report = pipeline.build(site)
+    assert (report.parsed, report.unchanged) == (N, False)
+
+
+def test_a_corrupt_database_is_replaced(site: Settings, tmp_path: Path) -> None:
+    pipeline.build(site)
+    path = database(site)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(b"this is not a database" * 1000)
+    report = pipeline.build(site)
+    assert report.parsed == N
+    assert snapshot(site.output) == clean_build(site, tmp_path)
+    assert pipeline.build(site).unchanged  # and the new cache works
+
+
+def test_a_database_of_another_schema_is_replaced(site: Settings) -> None:
+    pipeline.build(site)
+    with sqlite3.connect(database(site)) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE name = 'schema'")
+    db.close()
+    assert pipeline.build(site).parsed == N
+
+
+def test_a_damaged_entry_is_parsed_again(site: Settings, tmp_path: Path) -> None:
+    pipeline.build(site)
+    damaged = article(5).name
+    key = cache.parse_key(cache.fingerprint(site), damaged, cache.content_hash((site.articles / damaged).read_bytes()))
+    with sqlite3.connect(database(site)) as db:
+        assert db.execute("UPDATE parsed SET content = CAST('<p>tampered</p>' AS BLOB) WHERE key = ?",
+                          (key,)).rowcount == 1
+        db.execute("DELETE FROM rendered")
+    db.close()
+    rewrite(site, 11, revision=1)  # so that the build is not a no-op
+    report = pipeline.build(site)
+    # The first attempt parses the rewritten file, finds the damage when it renders, drops
+    # that row and starts again: the second attempt parses the damaged file only.
+    assert report.parsed == 1
+    assert b"tampered" not in b"".join(snapshot(site.output).values())
+    assert snapshot(site.output) == clean_build(site, tmp_path)
+    assert pipeline.build(site).unchanged
+
+
+def test_an_entry_that_vanishes_during_the_build_falls_back_on_a_clean_build(
+    site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline.build(site)
+    rewrite(site, 11, revision=1)
+    real = cache.Store.texts
+    lost: list[int] = []
+
+    def lose_everything_once(self: cache.Store, keys: list[bytes]) -> dict[bytes, tuple[str, str]]:
+        if not lost:
+            lost.append(self._db.execute("DELETE FROM parsed").rowcount)
+        return real(self, keys)
+
+    monkeypatch.setattr(cache.Store, "texts", lose_everything_once)
+    report = pipeline.build(site)
+    assert lost[0] > N  # every entry, also the old version of the rewritten file
+    assert report.parsed == N  # the second attempt parsed everything again
+    monkeypatch.undo()
+    assert snapshot(site.output) == clean_build(site, tmp_path)
+
+
+def test_an_output_changed_behind_our_back_is_rebuilt(site: Settings, tmp_path: Path) -> None:
+    pipeline.build(site)
+    pipeline.build(site, use_cache=False)  # another output tree, same bytes
+    report = pipeline.build(site)
+    assert not report.unchanged
+    assert report.parsed == 0
+    manifest = site.output / MANIFEST
+    manifest.write_text(manifest.read_text("utf-8") + " ", "utf-8")
+    assert not pipeline.build(site).unchanged
+
+
+def test_no_cache_neither_reads_nor_writes_it(site: Settings) -> None:
+    report = pipeline.build(site, use_cache=False)
+    assert report.parsed == N
+    assert not cache.default_folder(site).exists()
+    pipeline.build(site)
+    stamp = database(site).stat().st_mtime_ns
+    assert pipeline.build(site, use_cache=False).parsed == N
+    assert database(site).stat().st_mtime_ns == stamp
+
+
+def test_the_cache_dir_setting(site: Settings, tmp_path: Path) -> None:
+    settings = replace(site, cache_dir=tmp_path / "elsewhere")
+    pipeline.build(settings)
+    assert (tmp_path / "elsewhere" / cache.DATABASE).is_file()
+    assert not (site.output.parent / ".feeds-cache").exists()
+
+
+def test_check_uses_the_cache_too(site: Settings) -> None:
+    assert pipeline.check(site).parsed == N
+    report = pipeline.check(site)
+    assert report.parsed == 0
+    assert report.output is None
+    assert pipeline.build(site).parsed == 0
+
+
+def test_an_unwritable_cache_folder_means_a_scratch_store(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    store = cache.Store.open(blocker / "cache")
+    try:
+        assert not store.persistent
+    finally:
+        store.close()
+    assert not store.folder.exists()
+
+
+# --- Records ---------------------------------------------------------------------------------
+
+
+def sample(published: datetime, updated: datetime) -> Article:
+    return Article(
+        id="tag:example.org,2024:articles/a", source="a.txt", title="Tïtle & <more>", link="https://e.org/a.html",
+        published=published, updated=updated, language="de",
+        authors=(Author(name="Jane Roe", line=4), Author(name="Web Desk", is_organization=True, line=4)),
+        category=Category(name="World", line=2), summary="Sum…", content_html="<p>Body</p>",
+        bio=("Jane Roe", "Writes."),
+    )
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2024, 3, 5, 9, 30, tzinfo=UTC),
+        datetime(2024, 3, 5, 9, 30, 15, 250, tzinfo=timezone(timedelta(hours=5, minutes=45))),
+        datetime(2024, 7, 1, 12, 0, tzinfo=ZoneInfo("America/New_York")),
+        datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")),  # the second 1:30
+        datetime(2024, 3, 10, 2, 30, tzinfo=ZoneInfo("America/New_York")),  # a time that never was
+    ],
+)
+def test_a_record_gives_back_the_same_article(moment: datetime) -> None:
+    original = sample(moment, moment + timedelta(hours=1))
+    diagnostics = (Diagnostic(code=Code.NO_TIME, file="a.txt", line=3, message="No time."),)
+    record = cache.encode(original, diagnostics)
+    light, back = cache.decode_light(record.light)
+    assert back == diagnostics
+    assert light is not None
+    restored = replace(light, summary=record.summary.decode(), content_html=record.content.decode())
+    assert restored == original
+    for mine, theirs in ((restored.published, original.published), (restored.updated, original.updated)):
+        assert mine.isoformat() == theirs.isoformat()
+        assert (mine.tzname(), mine.fold, mine.utcoffset()) == (theirs.tzname(), theirs.fold, theirs.utcoffset())
+    assert [a.line for a in restored.authors] == [4, 4]
+
+
+def test_a_record_of_a_skipped_file() -> None:
+    diagnostics = (Diagnostic(code=Code.EMPTY, file="e.txt", line=1, message="Empty."),)
+    assert cache.decode_light(cache.encode(None, diagnostics).light) == (None, diagnostics)
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x00\x01garbage", b"\xe9" * 40])
+def test_a_damaged_record_raises_and_is_never_taken(damage: bytes) -> None:
+    with pytest.raises(Exception):  # noqa: B017, PT011 - any exception: the caller treats it as a miss
+        cache.decode_light(damage)
+
+
+def test_the_fingerprint_covers_every_setting_but_the_folders(site: Settings, tmp_path: Path) -> None:
+    base = cache.fingerprint(site)
+    assert cache.fingerprint(replace(site, output=tmp_path / "x", articles=tmp_path / "y",
+                                     cache_dir=tmp_path / "z")) == base
+    assert cache.fingerprint(replace(site, zones={"ET": "America/New_York"})) != base
+    assert cache.fingerprint(replace(site, base_url="https://example.com/")) != base
+    assert cache.fingerprint(replace(site, title="Other")) != base

@@ -1,0 +1,98 @@
+"""Parsing in worker processes gives exactly what parsing in this process gives."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import generate
+from feeds import pipeline
+from feeds.group import group
+from feeds.pages import render_pages
+from feeds.publish import MANIFEST, publish
+from feeds.readers import READERS
+from feeds.readers.folder import find_sources
+from feeds.render import render_feeds
+from tests.conftest import BUNDLED, make_settings, snapshot, write_article
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Generated articles of every layout, the bundled ones, and an unreadable file."""
+    folder = tmp_path_factory.mktemp("parallel") / "articles"
+    generate(folder, 150)
+    for path in BUNDLED.glob("*.txt"):
+        write_article(folder, f"bundled/{path.name}", path.read_text("utf-8"))
+    write_article(folder, "broken/not-utf8.txt", "date 2024-01-01 Title\n\nBody.\n")
+    (folder / "broken" / "not-utf8.txt").write_bytes(b"date 2024-01-01 \xff\xfe\n\nBody.\n")
+    (folder / "broken" / "dangling.txt").symlink_to(folder / "broken" / "nowhere")
+    return folder
+
+
+@pytest.fixture
+def always_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "SERIAL_BELOW", 0)
+
+
+def jobs_for(folder: Path) -> list[tuple[str, str]]:
+    return [(s.name, str(s.path)) for s in find_sources(folder, frozenset(READERS))]
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_path: Path) -> None:
+    settings = make_settings(corpus, tmp_path / "output")
+    jobs = jobs_for(corpus)
+    silent = pipeline._Silent()
+    serial = list(pipeline.parse_many(jobs, settings, workers=1, progress=silent))
+    parallel = list(pipeline.parse_many(jobs, settings, workers=2, progress=silent))
+    assert parallel == serial
+    assert len(serial) == len(jobs) > 150
+    assert sum(1 for digest, _ in serial if digest is None) == 1  # the dangling link
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_a_parallel_build_writes_the_bytes_of_a_serial_build(corpus: Path, tmp_path: Path) -> None:
+    serial = pipeline.build(make_settings(corpus, tmp_path / "serial" / "output"), use_cache=False, workers=1)
+    parallel = pipeline.build(make_settings(corpus, tmp_path / "parallel" / "output"), use_cache=False, workers=2)
+    assert parallel.diagnostics == serial.diagnostics
+    assert parallel.feeds == serial.feeds
+    assert snapshot(tmp_path / "parallel" / "output") == snapshot(tmp_path / "serial" / "output")
+
+
+def test_the_build_writes_what_the_plain_stages_write(corpus: Path, tmp_path: Path) -> None:
+    """Light articles, the store and streamed pages change nothing: the stages called one
+    after the other on whole articles give the same bytes and the same report."""
+    settings = make_settings(corpus, tmp_path / "plain" / "output")
+    sources = find_sources(corpus, frozenset(READERS))
+    parsed = [pipeline.parse_source(s, settings) for s in sources]
+    grouped = group([p.article for p in parsed if p.article is not None], settings)
+    files = itertools.chain(render_feeds(grouped.feeds, settings),
+                            render_pages(grouped.feeds, grouped.published, settings))
+    publish(files, settings.output)
+    diagnostics = sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics),
+                         key=lambda d: (d.file, d.line, d.code))
+
+    report = pipeline.build(make_settings(corpus, tmp_path / "piped" / "output"))
+    assert report.feeds == grouped.feeds
+    assert report.diagnostics == tuple(diagnostics)
+    assert snapshot(tmp_path / "piped" / "output") == snapshot(tmp_path / "plain" / "output")
+    assert MANIFEST in snapshot(tmp_path / "piped" / "output")
+
+
+def test_a_few_files_are_parsed_without_worker_processes(
+    tmp_path: Path, articles_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(articles_dir, 5)
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process pool was started for 5 files")
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", no_pool)
+    report = pipeline.build(make_settings(articles_dir, tmp_path / "output"), workers=2)
+    assert report.parsed == report.found == 5
+
+
+def test_default_workers_is_the_cores_we_may_use() -> None:
+    assert pipeline.default_workers() >= 1
