@@ -5,7 +5,10 @@ older is cut into archive pages of N entries counted from the oldest, so page 1
 is the oldest. Counting from the oldest is what keeps pages stable: new articles
 only ever push entries onto the newest page, so a page that is full never
 changes again and caches and readers may keep it forever. Only the newest page
-may be partial, and it grows until it is full.
+may be partial, and it grows until it is full. A full page links `next-archive`
+to its successor from the start, so that link never has to be added later: when
+the newest page fills up, an empty page follows it, which the next archived
+entry starts to fill.
 
 A backdated article (published before entries already archived) moves every
 later entry one place, which rewrites the pages after its own; readers still see
@@ -26,9 +29,17 @@ class ArchivePage:
     entries: tuple[Article, ...]  # newest first, like every feed document
     full: bool
 
-    @property
-    def filename(self) -> str:
-        return f"archive/{self.number}.xml"
+
+def archive_count(total: int, per_page: int) -> int:
+    """How many archive pages a feed of `total` entries has beside its subscription document:
+    as many as the archived entries fill, and one more (partial or empty) after the last full one."""
+    archived = max(0, total - per_page)
+    return 0 if archived == 0 else archived // per_page + 1
+
+
+def archive_file(feed_path: str, number: int) -> str:
+    """Where archive page `number` of the feed in folder `feed_path` lives: `category/x/archive/3.xml`."""
+    return f"{feed_path}/archive/{number}.xml" if feed_path else f"archive/{number}.xml"
 
 
 def archive_pages(newest_first: Sequence[Article], per_page: int) -> tuple[ArchivePage, ...]:
@@ -41,8 +52,7 @@ def archive_pages(newest_first: Sequence[Article], per_page: int) -> tuple[Archi
         raise ValueError("per_page must be at least 1")
     older = list(reversed(newest_first[per_page:]))  # oldest first
     pages = []
-    for start in range(0, len(older), per_page):
-        chunk = older[start : start + per_page]
-        pages.append(ArchivePage(number=start // per_page + 1, entries=tuple(reversed(chunk)),
-                                 full=len(chunk) == per_page))
+    for number in range(1, archive_count(len(newest_first), per_page) + 1):
+        chunk = older[(number - 1) * per_page : number * per_page]
+        pages.append(ArchivePage(number=number, entries=tuple(reversed(chunk)), full=len(chunk) == per_page))
     return tuple(pages)

@@ -9,15 +9,18 @@ Everything is keyed by what it depends on, never by when it was made:
   schema of this cache. A stale entry therefore cannot be found, only a current one;
 - a rendered feed by the fingerprint, the feed's own fields and its entries' parse keys.
 
-Each row carries a CRC-32 of its bytes, and is decoded defensively: a row that fails either
-check is a miss (the file is parsed again), never an error. A database that cannot be opened
-or whose schema differs is deleted and made again. The cache only ever holds what feeds
-wrote itself; it is as trusted as the installed package.
+Each row carries CRC-32s of its bytes (one for the light part read to group articles, one for
+the text read to render them), and is decoded defensively: a row that fails either check is a
+miss (the file is parsed again), never an error; one found damaged only when its text is read
+is deleted and the build starts again (pipeline._run). A database that cannot be opened or
+whose schema differs is deleted and made again. The cache only ever holds what feeds wrote
+itself; it is as trusted as the installed package.
 
 `stamps` are the one thing not keyed by content: path -> (size, mtime, ctime, inode,
 content hash), so that a file whose stat is unchanged need not be read and hashed again
-(git's index does the same). A stamp taken at or after the moment the database was last
-written is "racy" (the file may have changed in the same clock tick) and is not trusted.
+(git's index does the same). Only stamps of files last changed (mtime or ctime) more than two
+seconds before the build began reading are kept: a file changed within the same clock tick as
+its stamp was taken could otherwise keep a stamp that no longer fits its bytes.
 
 Storage is one SQLite file, `<cache folder>/build.sqlite3`; the default folder is
 `.feeds-cache` beside the output folder. `Store.scratch()` is the same in a temporary
@@ -49,6 +52,7 @@ import feeds
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
 from feeds.model import Article, Author, Category
+from feeds.render import Rendered
 
 SCHEMA = 1  # bump when the tables or the record layout change
 DATABASE = "build.sqlite3"
@@ -168,8 +172,11 @@ def encode_diagnostics(diagnostics: Iterable[Diagnostic]) -> tuple[tuple[str, st
     return tuple((str(d.code), d.file, d.line, d.message) for d in diagnostics)
 
 
+_CODES = {str(code): code for code in Code}  # a dict lookup is much cheaper than Code(value)
+
+
 def decode_diagnostics(values: Iterable[Any]) -> tuple[Diagnostic, ...]:
-    return tuple(Diagnostic(code=Code(code), file=str(file), line=int(line), message=str(message))
+    return tuple(Diagnostic(code=_CODES[code], file=str(file), line=int(line), message=str(message))
                  for code, file, line, message in values)
 
 
@@ -187,9 +194,10 @@ def encode(article: Article | None, diagnostics: Sequence[Diagnostic]) -> Record
                   summary=article.summary.encode("utf-8"), content=article.content_html.encode("utf-8"))
 
 
-def decode_light(light: bytes) -> tuple[Article | None, tuple[Diagnostic, ...]]:
-    """The record's article without its text, and its diagnostics. Raises ValueError (or
-    another Exception) for anything that is not a record this version wrote."""
+def decode_light(light: bytes, *, summary: str = "", content_html: str = "") -> tuple[
+        Article | None, tuple[Diagnostic, ...]]:
+    """The record's article (with the text given, else none), and its diagnostics. Raises
+    ValueError (or another Exception) for anything that is not a record this version wrote."""
     version, fields_, diags = marshal.loads(light)  # noqa: S302 - our own bytes, CRC-checked
     if version != _RECORD:
         raise ValueError("another record version")
@@ -202,7 +210,7 @@ def decode_light(light: bytes) -> tuple[Article | None, tuple[Diagnostic, ...]]:
         published=_decode_time(published), updated=_decode_time(updated), language=language,
         authors=tuple(Author(name=n, is_organization=bool(o), line=int(line)) for n, o, line in authors),
         category=Category(name=category[0], line=int(category[1])),
-        summary="", content_html="", bio=tuple(str(b) for b in bio),
+        summary=summary, content_html=content_html, bio=tuple(str(b) for b in bio),
     )
     for text in (id_, source, title, link, language, category[0]):
         if not isinstance(text, str):
@@ -222,23 +230,19 @@ class CacheError(Exception):
         self.corrupt = corrupt  # the database itself is damaged: delete it
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
-    """What `stat` says about a file: when all of it is unchanged, so are its bytes."""
+Stamp = tuple[int, int, int, int]
+"""What `stat` says about a file -- (size, mtime_ns, ctime_ns, inode): while all of it is
+unchanged, so are the file's bytes."""
 
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    inode: int
 
-    @classmethod
-    def of(cls, result: os.stat_result) -> Stamp:
-        return cls(result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
+def stamp_of(result: os.stat_result) -> Stamp:
+    return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
 
-    def settled(self, scan_started_ns: int) -> bool:
-        """Last changed well before the scan began: a later change will show in the stamp.
-        (A change in the same clock tick as the stamp was taken would not.)"""
-        return max(self.mtime_ns, self.ctime_ns) < scan_started_ns - _RACY_NS
+
+def settled(stamp: Stamp, scan_started_ns: int) -> bool:
+    """Last changed well before the scan began, so any later change shows in the stamp.
+    (A change in the same clock tick as the stamp was taken would not.)"""
+    return max(stamp[1], stamp[2]) < scan_started_ns - _RACY_NS
 
 
 _TABLES = """
@@ -338,25 +342,20 @@ class Store:
     # -- stamps ------------------------------------------------------------------------------
 
     def stamps(self, root: str) -> dict[str, tuple[Stamp, bytes]]:
-        """name -> (stamp, content hash) of the files seen under `root` by the last build."""
-        found: dict[str, tuple[Stamp, bytes]] = {}
+        """name -> (stamp, content hash) of the files seen under `root` by earlier builds."""
         with _guarded():
             rows = self._db.execute(
                 "SELECT name, size, mtime_ns, ctime_ns, inode, hash FROM stamps WHERE root = ?", (root,))
-            for name, size, mtime_ns, ctime_ns, inode, digest in rows:
-                if isinstance(digest, bytes) and len(digest) == 32:
-                    found[name] = (Stamp(size, mtime_ns, ctime_ns, inode), digest)
-        return found
+            return {name: ((size, mtime_ns, ctime_ns, inode), digest)
+                    for name, size, mtime_ns, ctime_ns, inode, digest in rows
+                    if isinstance(digest, bytes) and len(digest) == 32}
 
-    def save_stamps(self, root: str, stamps: Mapping[str, tuple[Stamp, bytes]],
-                    previous: Mapping[str, tuple[Stamp, bytes]]) -> None:
-        """Make `stamps` the stamps of `root`, writing only the differences from `previous`."""
-        changed = [(root, name, s.size, s.mtime_ns, s.ctime_ns, s.inode, digest)
-                   for name, (s, digest) in stamps.items() if previous.get(name) != (s, digest)]
-        gone = [(root, name) for name in previous if name not in stamps]
+    def save_stamps(self, root: str, changed: Mapping[str, tuple[Stamp, bytes]], gone: Iterable[str]) -> None:
+        """Remember the stamps of the files under `root` that are new or `changed`; forget those `gone`."""
         with _guarded():
-            self._db.executemany("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?, ?, ?, ?)", changed)
-            self._db.executemany("DELETE FROM stamps WHERE root = ? AND name = ?", gone)
+            self._db.executemany("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 ((root, name, *stamp, digest) for name, (stamp, digest) in changed.items()))
+            self._db.executemany("DELETE FROM stamps WHERE root = ? AND name = ?", ((root, name) for name in gone))
 
     # -- parse results -------------------------------------------------------------------------
 
@@ -406,15 +405,23 @@ class Store:
 
     # -- rendered feeds ---------------------------------------------------------------------------
 
-    def rendered(self, key: bytes) -> bytes | None:
+    def rendered(self, key: bytes) -> tuple[Rendered, ...] | None:
+        """The files stored under `key` by `put_rendered`, or None."""
         with _guarded():
             row = self._db.execute("SELECT crc, data FROM rendered WHERE key = ?", (key,)).fetchone()
         if row is None or not isinstance(row[1], bytes) or zlib.crc32(row[1]) != row[0]:
             return None
-        data: bytes = row[1]
-        return data
+        try:
+            files = tuple(Rendered(path=path, data=data)
+                          for path, data in marshal.loads(row[1]))  # noqa: S302 - our own bytes, CRC-checked
+        except (ValueError, EOFError, TypeError):
+            return None
+        if not all(isinstance(f.path, str) and isinstance(f.data, bytes) for f in files):
+            return None
+        return files
 
-    def put_rendered(self, key: bytes, data: bytes) -> None:
+    def put_rendered(self, key: bytes, files: Sequence[Rendered]) -> None:
+        data = marshal.dumps(tuple((f.path, f.data) for f in files), _MARSHAL)
         with _guarded():
             self._db.execute("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?)", (key, zlib.crc32(data), data))
 

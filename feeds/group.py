@@ -25,6 +25,7 @@ class Grouped:
     feeds: tuple[Feed, ...]  # everything first, then categories, then authors, each by path
     published: tuple[Article, ...]  # every article that made it, newest first
     diagnostics: tuple[Diagnostic, ...]
+    members: Mapping[str, tuple[Article, ...]]  # feed path -> every entry past the cap too, newest first
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:
@@ -45,6 +46,7 @@ def group(articles: Sequence[Article], settings: Settings) -> Grouped:
         Feed(kind=FeedKind.ALL, key="", title=settings.title, subtitle=settings.description, path="",
              language=settings.language, entries=tuple(ordered[:cap]), total=len(ordered))
     ]
+    everyone: dict[str, tuple[Article, ...]] = {"": tuple(ordered)}
 
     categories = _slugged(ordered, lambda a: [(fold(a.category.name), a.category.name, a.category.line)],
                           diagnostics, "category")
@@ -53,6 +55,7 @@ def group(articles: Sequence[Article], settings: Settings) -> Grouped:
             kind=FeedKind.CATEGORY, key=slug, title=f"{settings.title}: {name}",
             subtitle=f"{name}: the latest articles from {settings.title}.", path=f"category/{slug}",
             language=_language(members, settings), entries=tuple(members[:cap]), total=len(members)))
+        everyone[f"category/{slug}"] = tuple(members)
 
     authors = _slugged(ordered, lambda a: [(fold(x.name), x.name, x.line) for x in a.authors],
                        diagnostics, "author")
@@ -62,7 +65,9 @@ def group(articles: Sequence[Article], settings: Settings) -> Grouped:
             subtitle=_bio(name, members) or f"Articles by {name} in {settings.title}.",
             path=f"author/{slug}", language=_language(members, settings),
             entries=tuple(members[:cap]), total=len(members)))
-    return Grouped(feeds=tuple(feeds), published=tuple(ordered), diagnostics=tuple(diagnostics))
+        everyone[f"author/{slug}"] = tuple(members)
+    return Grouped(feeds=tuple(feeds), published=tuple(ordered), diagnostics=tuple(diagnostics),
+                   members=everyone)
 
 
 def untie(articles: Sequence[Article]) -> list[Article]:

@@ -13,6 +13,8 @@ from xml.etree import ElementTree
 
 from feeds.config import Settings
 from feeds.ids import article_path
+from feeds.jsonfeed import MEDIA_TYPE as JSON_FEED_TYPE
+from feeds.jsonfeed import json_feed_path
 from feeds.model import Article, Feed, FeedKind
 from feeds.render import STYLESHEET, FeedFormat, Rendered, feed_file
 
@@ -56,12 +58,17 @@ def _page(*, title: str, language: str, head: str, body: str, settings: Settings
     )
 
 
+def _files(feed: Feed, settings: Settings) -> list[tuple[str, str, str]]:
+    """(label, media type, URL) of each file a feed is published as."""
+    files = [(_LABELS[fmt], fmt.media_type, settings.url(feed_file(feed, fmt))) for fmt in FeedFormat]
+    return [*files, ("JSON Feed", JSON_FEED_TYPE, settings.url(json_feed_path(feed)))]
+
+
 def _index(feeds: Sequence[Feed], settings: Settings) -> str:
     head = "".join(
-        f'<link rel="alternate" type="{fmt.media_type}" title="{escape(feed.title)} ({_LABELS[fmt]})" '
-        f'href="{escape(settings.url(feed_file(feed, fmt)))}">\n'
+        f'<link rel="alternate" type="{media_type}" title="{escape(feed.title)} ({label})" href="{escape(url)}">\n'
         for feed in feeds
-        for fmt in FeedFormat
+        for label, media_type, url in _files(feed, settings)
     )
     sections = []
     for kind, heading in _KIND_HEADINGS.items():
@@ -77,9 +84,7 @@ def _index(feeds: Sequence[Feed], settings: Settings) -> str:
 
 
 def _feed_item(feed: Feed, settings: Settings) -> str:
-    links = "".join(
-        f'<a href="{escape(settings.url(feed_file(feed, fmt)))}">{_LABELS[fmt]}</a>' for fmt in FeedFormat
-    )
+    links = "".join(f'<a href="{escape(url)}">{label}</a>' for label, _, url in _files(feed, settings))
     count = f"{feed.total} article{'s' if feed.total != 1 else ''}"
     return f'<li>{escape(feed.title)} <span class="meta">({count})</span><span class="formats">{links}</span></li>\n'
 
@@ -112,6 +117,14 @@ def _opml(feeds: Sequence[Feed], settings: Settings) -> bytes:
                 group, "outline", type="rss", text=feed.title, title=feed.title,
                 xmlUrl=settings.url(feed_file(feed, FeedFormat.ATOM)), htmlUrl=settings.base_url,
             )
+    # The same feeds as JSON Feed, in a group of their own: a reader that imports the
+    # whole file subscribes to them twice, one that imports a group gets one format.
+    group = ElementTree.SubElement(body, "outline", text="JSON Feed", title="JSON Feed")
+    for feed in feeds:
+        ElementTree.SubElement(
+            group, "outline", type="rss", version="JSON", text=feed.title, title=feed.title,
+            xmlUrl=settings.url(json_feed_path(feed)), htmlUrl=settings.base_url,
+        )
     ElementTree.indent(root)
     data: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"

@@ -26,27 +26,32 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
+from functools import partial
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, Protocol
 
 from feeds import cache
-from feeds.cache import CacheError, Record, Stamp, Store
+from feeds.archive import ArchivePage, archive_count, archive_pages
+from feeds.cache import CacheError, Record, Stamp, Store, stamp_of
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic, PublishError
 from feeds.group import group
+from feeds.jsonfeed import render_json_feeds
 from feeds.model import Article, Feed, FeedKind
 from feeds.normalize import normalize
 from feeds.pages import render_pages
 from feeds.publish import MANIFEST, Published, publish, read_manifest
 from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source
-from feeds.render import FeedFormat, Rendered, feed_file, render_feeds
+from feeds.render import FeedFormat, Rendered, render_archive, render_feeds
 
+FeedRenderer = Callable[[Iterable[Feed], Settings], Iterable[Rendered]]
+FEED_RENDERERS: tuple[FeedRenderer, ...] = (render_feeds, render_json_feeds)  # each: every file of one feed
 SERIAL_BELOW = 500  # fewer files to parse than this: no worker processes (starting them costs ~0.3 s)
 _CHUNK = (16, 256)  # files per task sent to a worker: at least, at most
 _READ_STEP = 1000  # progress is reported every this many files while reading
@@ -270,6 +275,7 @@ class _Build:
         self.unkeyed: dict[str, Record] = {}  # records that could not be stored (unreadable files)
         self.full: dict[str, Article] = {}  # source -> article with its text: the feeds' entries
         self.started = 0  # the file system's time when reading began (ns)
+        self.fresh: list[int] = []  # indexes of the sources whose stamp is not the last build's
 
     def run(self, *, publish_to: bool) -> BuildReport:
         self.progress.stage(Stage.READ, None)
@@ -281,7 +287,7 @@ class _Build:
         if publish_to and self.store.persistent:
             same = self.unchanged(self.build_key(sources, hashes), output)
             if same is not None:
-                self.store.save_stamps(root, self.settled(sources, stamps, hashes), previous)
+                self.save_stamps(root, sources, stamps, hashes, previous)
                 self.store.commit()
                 return same
 
@@ -298,13 +304,13 @@ class _Build:
             return report
 
         render_keys: list[bytes] = []
-        files = self.render(feeds, grouped.published, render_keys)
-        self.progress.stage(Stage.RENDER, len(FeedFormat) * len(feeds) + len(grouped.published))
+        files = self.render(feeds, grouped.published, grouped.members, render_keys)
+        self.progress.stage(Stage.RENDER, (len(FeedFormat) + 1) * len(feeds) + len(grouped.published))
         published = publish(_reported(files, self.progress), self.settings.output)
         if self.store.persistent:
             # Published: a cache that fails now only makes the next build slower.
             with contextlib.suppress(CacheError):
-                self.store.save_stamps(root, self.settled(sources, stamps, hashes), previous)
+                self.save_stamps(root, sources, stamps, hashes, previous)
                 self.store.collect(self.keys.values(), render_keys)
                 self.remember(self.build_key(sources, hashes), output, report, feeds)
                 self.store.commit()
@@ -323,18 +329,22 @@ class _Build:
         hash_here = self.store.persistent and self.store.has_parsed()
         stamps: list[Stamp | None] = []
         hashes: list[bytes | None] = []
+        self.fresh.clear()
+        top = str(self.settings.articles.resolve())  # where find_sources found them: joining strings is cheaper
         for n, source in enumerate(sources, 1):
             try:
-                stamp: Stamp | None = Stamp.of(os.stat(source.path))
+                stamp: Stamp | None = stamp_of(os.stat(os.path.join(top, source.name)))
             except OSError:
                 stamp = None
             known = previous.get(source.name)
             digest: bytes | None = None
             if stamp is not None and known is not None and known[0] == stamp:
                 digest = known[1]
-            elif stamp is not None and hash_here:
-                data = read_source(source)
-                digest = None if isinstance(data, OSError) else cache.content_hash(data)
+            else:
+                self.fresh.append(n - 1)
+                if stamp is not None and hash_here:
+                    data = read_source(source)
+                    digest = None if isinstance(data, OSError) else cache.content_hash(data)
             stamps.append(stamp)
             hashes.append(digest)
             if n % _READ_STEP == 0:
@@ -342,11 +352,17 @@ class _Build:
         self.progress.advance(Stage.READ, len(sources) % _READ_STEP)
         return stamps, hashes
 
-    def settled(self, sources: Sequence[Source], stamps: Sequence[Stamp | None],
-                hashes: Sequence[bytes | None]) -> dict[str, tuple[Stamp, bytes]]:
-        """The stamps worth remembering: of files last changed well before this build began."""
-        return {s.name: (stamp, digest) for s, stamp, digest in zip(sources, stamps, hashes, strict=True)
-                if stamp is not None and digest is not None and stamp.settled(self.started)}
+    def save_stamps(self, root: str, sources: Sequence[Source], stamps: Sequence[Stamp | None],
+                    hashes: Sequence[bytes | None], previous: dict[str, tuple[Stamp, bytes]]) -> None:
+        """Remember the stamps that changed, of files last changed well before this build began."""
+        changed = {}
+        for i in self.fresh:
+            stamp, digest = stamps[i], hashes[i]
+            if stamp is not None and digest is not None and cache.settled(stamp, self.started):
+                changed[sources[i].name] = (stamp, digest)
+        matched = len(sources) - len(self.fresh)  # sources whose stamp is the remembered one
+        gone = set(previous).difference(s.name for s in sources) if len(previous) > matched else set()
+        self.store.save_stamps(root, changed, gone)
 
     # -- parse ---------------------------------------------------------------------------------
 
@@ -437,32 +453,47 @@ class _Build:
 
     # -- render --------------------------------------------------------------------------------
 
-    def render(self, feeds: Sequence[Feed], published: Sequence[Article], used: list[bytes]) -> Iterator[Rendered]:
-        """Every output file, lazily: feeds from the store when rendered before, then pages."""
+    def render(self, feeds: Sequence[Feed], published: Sequence[Article], members: Mapping[str, Sequence[Article]],
+               used: list[bytes]) -> Iterator[Rendered]:
+        """Every output file, lazily: each feed's files and archive pages (from the store when
+        rendered before with the same entries and settings), then the pages."""
         for feed in feeds:
-            keys = {fmt: self.render_key(feed, fmt) for fmt in FeedFormat}
-            used.extend(keys.values())
-            cached = {fmt: self.store.rendered(key) for fmt, key in keys.items()}
-            if all(data is not None for data in cached.values()):
-                for fmt in FeedFormat:
-                    data = cached[fmt]
-                    assert data is not None
-                    yield Rendered(path=feed_file(feed, fmt), data=data)
-                continue
-            for rendered, fmt in zip(render_feeds([feed], self.settings), FeedFormat, strict=True):
-                if rendered.path != feed_file(feed, fmt):
-                    raise AssertionError(f"render_feeds wrote {rendered.path}, not {feed_file(feed, fmt)}")
-                self.store.put_rendered(keys[fmt], rendered.data)
-                yield rendered
+            for renderer in FEED_RENDERERS:
+                key = self.render_key(feed, renderer.__qualname__, feed.entries, skip=("entries",))
+                yield from self.rendered(key, used, partial(renderer, [feed], self.settings))
+            for page in archive_pages(members[feed.path], self.settings.entries_per_feed):
+                # A page's bytes do not depend on the feed's total, only on whether a newer page
+                # exists: so a full page keeps its key, and comes from the store, forever.
+                newest = page.number == archive_count(feed.total, self.settings.entries_per_feed)
+                key = self.render_key(feed, f"archive {page.number} {newest}", page.entries,
+                                      skip=("entries", "total"))
+                yield from self.rendered(key, used, partial(self.render_archive, feed, page))
         yield from render_pages(feeds, self.hydrated(published), self.settings)
 
-    def render_key(self, feed: Feed, fmt: FeedFormat) -> bytes:
-        digest = hashlib.sha256(b"render\0" + self.fingerprint + str(fmt).encode() + b"\0")
+    def render_archive(self, feed: Feed, page: ArchivePage) -> tuple[Rendered]:
+        return (render_archive(feed, replace(page, entries=tuple(self.hydrated(page.entries))), self.settings),)
+
+    def rendered(self, key: bytes, used: list[bytes], render: Callable[[], Iterable[Rendered]]) -> Iterator[Rendered]:
+        used.append(key)
+        cached = self.store.rendered(key)
+        if cached is not None:
+            yield from cached
+            return
+        files = tuple(render())
+        self.store.put_rendered(key, files)
+        yield from files
+
+    def render_key(self, feed: Feed, what: str, entries: Sequence[Article], *, skip: tuple[str, ...]) -> bytes:
+        """What the files of `what` for `feed` depend on: the settings and package (the
+        fingerprint), the feed's own fields, and its entries: their parse keys and their
+        dates, which grouping may adjust (`group.untie`) when another article joins."""
+        digest = hashlib.sha256(b"render\0" + self.fingerprint + what.encode() + b"\0")
         for f in fields(feed):
-            if f.name != "entries":
+            if f.name not in skip:
                 digest.update(f"{f.name}={getattr(feed, f.name)!r}\0".encode())
-        for article in feed.entries:
+        for article in entries:
             digest.update(self.keys.get(article.source) or repr(article).encode())
+            digest.update(f"{article.published.isoformat()} {article.updated.isoformat()}\0".encode())
         return digest.digest()
 
     # -- nothing changed ---------------------------------------------------------------------------
@@ -499,11 +530,11 @@ class _Build:
         texts = self.store.texts(keys)
         articles: dict[bytes, Article] = {}
         for key in keys:
-            article, _ = cache.decode_light(lights[key])
+            summary, content = texts[key]
+            article, _ = cache.decode_light(lights[key], summary=summary, content_html=content)
             if article is None:
                 raise ValueError("an entry without an article")
-            summary, content = texts[key]
-            articles[key] = replace(article, summary=summary, content_html=content)
+            articles[key] = article
         return tuple(Feed(**{**values, "kind": FeedKind(values["kind"])},
                           entries=tuple(articles[k] for k in entry_keys)) for values, entry_keys in feeds)
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
 
 from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from feeds import __version__
+from feeds.archive import ArchivePage, archive_count, archive_file
 from feeds.config import Settings
 from feeds.ids import feed_id
 from feeds.model import Article, Feed
@@ -76,6 +79,27 @@ def render_feeds(feeds: Iterable[Feed], settings: Settings) -> Iterator[Rendered
             yield Rendered(path=feed_file(feed, fmt), data=_serialize(generator, feed, fmt, settings))
 
 
+def render_archive(feed: Feed, page: ArchivePage, settings: Settings) -> Rendered:
+    """One RFC 5005 archive document of `feed` (Atom only): `page.entries`, marked `fh:archive`,
+    linked to the subscription document (`current`) and to its neighbours."""
+    generator = _generator(replace(feed, entries=page.entries), settings, [_entry(a) for a in page.entries])
+    generator.register_extension("history", _ArchiveMark, BaseEntryExtension, atom=True, rss=False)
+    path = archive_file(feed.path, page.number)
+    generator.link(href=settings.url(path), rel="self", type=FeedFormat.ATOM.media_type)
+    generator.link(href=settings.url(feed_file(feed, FeedFormat.ATOM)), rel="current",
+                   type=FeedFormat.ATOM.media_type)
+    if page.number > 1:
+        generator.link(href=settings.url(archive_file(feed.path, page.number - 1)), rel="prev-archive",
+                       type=FeedFormat.ATOM.media_type)
+    if page.number < archive_count(feed.total, settings.entries_per_feed):
+        generator.link(href=settings.url(archive_file(feed.path, page.number + 1)), rel="next-archive",
+                       type=FeedFormat.ATOM.media_type)
+    if settings.hub:
+        generator.link(href=settings.hub, rel="hub")
+    generator.link(href=settings.base_url, rel="alternate", type="text/html")
+    return Rendered(path=path, data=_with_stylesheet(generator.atom_str(pretty=True), settings))
+
+
 def wire_time(moment: datetime) -> datetime:
     """A date as it can be written: whole seconds, and an offset both RFC 822 and
     RFC 3339 can state (validators flag `+0545`-style minutes; historic zones have seconds)."""
@@ -118,9 +142,45 @@ def html_text(text: str) -> str:
     return _MARKUP.sub(lambda m: "&amp;" if m.group() == "&" else "&lt;", text)
 
 
+_ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+class _ArchiveMark(BaseExtension):  # type: ignore[misc]
+    """RFC 5005's `<fh:archive/>`: this document is an archive page, stable once full."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": _HISTORY_NS}
+
+    def extend_atom(self, atom_feed: etree._Element) -> etree._Element:
+        etree.SubElement(atom_feed, f"{{{_HISTORY_NS}}}archive")
+        return atom_feed
+
+
+_HISTORY_NS = "http://purl.org/syndication/history/1.0"
+
+
+class _HubLink(BaseExtension):  # type: ignore[misc]
+    """RSS's `<atom:link rel="hub">` (WebSub): feedgen writes only the `self` atom:link into RSS."""
+
+    hub = ""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"atom": _ATOM_NS}
+
+    def extend_rss(self, rss_feed: etree._Element) -> etree._Element:
+        self_link = rss_feed.find(f"channel/{{{_ATOM_NS}}}link")
+        if self_link is None:
+            raise AssertionError("feedgen wrote no atom:link rel=self into RSS")
+        self_link.addnext(etree.Element(f"{{{_ATOM_NS}}}link", href=self.hub, rel="hub"))
+        return rss_feed
+
+
 def _generator(feed: Feed, settings: Settings, entries: list[FeedEntry]) -> FeedGenerator:
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)
+    if settings.hub:  # before any entry is added: feedgen registers extensions on entries too
+        generator.register_extension("websub", _HubLink, BaseEntryExtension, atom=False, rss=True)
+        generator.websub.hub = settings.hub
     generator.id(feed_id(settings.id_authority, settings.id_date, feed.path))
     generator.title(feed.title)
     generator.subtitle(feed.subtitle)
@@ -138,11 +198,20 @@ def _generator(feed: Feed, settings: Settings, entries: list[FeedEntry]) -> Feed
 def _serialize(generator: FeedGenerator, feed: Feed, fmt: FeedFormat, settings: Settings) -> bytes:
     # Links are set per format, `self` first: RSS's channel <link> is the last link added.
     generator.link(href=settings.url(feed_file(feed, fmt)), rel="self", type=fmt.media_type, replace=True)
+    if settings.hub:
+        generator.link(href=settings.hub, rel="hub")  # Atom's; RSS gets it from _HubLink
+    if fmt is FeedFormat.ATOM and (newest := archive_count(feed.total, settings.entries_per_feed)):
+        generator.link(href=settings.url(archive_file(feed.path, newest)), rel="prev-archive",
+                       type=fmt.media_type)
     generator.link(href=settings.base_url, rel="alternate", type="text/html")
     if fmt is FeedFormat.ATOM:
         data: bytes = generator.atom_str(pretty=True)
     else:
         data = generator.rss_str(pretty=True)
+    return _with_stylesheet(data, settings)
+
+
+def _with_stylesheet(data: bytes, settings: Settings) -> bytes:
     # The stylesheet goes right after the XML declaration, before the root element.
     declaration, newline, rest = data.partition(b"\n")
     if not declaration.startswith(b"<?xml ") or not newline:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from feeds.archive import archive_pages
+from feeds.archive import archive_count, archive_pages
 from feeds.model import Article, Author, Category
 
 
@@ -29,6 +29,13 @@ def test_pages_count_from_the_oldest_and_only_the_newest_is_partial() -> None:
     assert [p.full for p in pages] == [True, True, True, False]
     assert [a.title for a in pages[0].entries] == ["5", "4", "3", "2", "1"]
     assert [a.title for a in pages[3].entries] == ["18", "17", "16"]
+
+
+def test_a_full_newest_page_is_followed_by_an_empty_one() -> None:
+    pages = archive_pages(newest_first(15), 5)  # 5 current, 10 archived: two full pages
+    assert [(p.number, p.full, len(p.entries)) for p in pages] == [(1, True, 5), (2, True, 5), (3, False, 0)]
+    assert archive_count(15, 5) == 3
+    assert archive_count(5, 5) == archive_count(0, 5) == 0
 
 
 @pytest.mark.parametrize("per_page", [1, 3, 7])

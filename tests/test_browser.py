@@ -142,7 +142,7 @@ def test_index_lists_every_feed(browser: Any, site: tuple[pipeline.BuildReport, 
         assert feed.title in text
     alternates = browser.execute_script(
         "return [...document.querySelectorAll('link[rel=alternate]')].map(l => [l.type, l.href])")
-    assert len(alternates) == 2 * len(report.feeds)
+    assert len(alternates) == 3 * len(report.feeds)  # Atom, RSS, JSON Feed
     assert [base_url + feed_file(report.feeds[0], FeedFormat.ATOM)] == [
         href for kind, href in alternates[:1] if kind == "application/atom+xml"]
     assert browser.execute_script("return getComputedStyle(document.body).maxWidth") != "none"  # style.css

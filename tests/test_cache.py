@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -17,8 +18,9 @@ from bench.corpus import article, generate
 from feeds import cache, pipeline
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
-from feeds.model import Article, Author, Category
+from feeds.model import Article, Author, Category, Feed
 from feeds.publish import MANIFEST
+from feeds.render import Rendered, render_feeds
 from tests.conftest import make_settings, snapshot
 
 N = 60
@@ -116,10 +118,10 @@ def test_unchanged_stamps_spare_reading_the_files(site: Settings, monkeypatch: p
 
 
 def test_a_fresh_stamp_is_not_trusted() -> None:
-    stamp = cache.Stamp(size=10, mtime_ns=10_000_000_000, ctime_ns=10_000_000_000, inode=1)
-    assert stamp.settled(20_000_000_000)
-    assert not stamp.settled(11_000_000_000)  # changed a second before the scan: maybe in the same tick
-    assert not replace(stamp, ctime_ns=19_000_000_000).settled(20_000_000_000)
+    size, mtime, ctime, inode = 10, 10_000_000_000, 10_000_000_000, 1
+    assert cache.settled((size, mtime, ctime, inode), 20_000_000_000)
+    assert not cache.settled((size, mtime, ctime, inode), 11_000_000_000)  # a second before: maybe one tick
+    assert not cache.settled((size, mtime, 19_000_000_000, inode), 20_000_000_000)  # ctime counts too
 
 
 def test_bytes_changed_behind_a_restored_mtime_are_seen(
@@ -328,3 +330,35 @@ def test_the_fingerprint_covers_every_setting_but_the_folders(site: Settings, tm
     assert cache.fingerprint(replace(site, zones={"ET": "America/New_York"})) != base
     assert cache.fingerprint(replace(site, base_url="https://example.com/")) != base
     assert cache.fingerprint(replace(site, title="Other")) != base
+
+
+def test_feeds_whose_entries_did_not_change_are_not_rendered_again(
+    site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = pipeline.build(site)
+    rendered: list[str] = []
+    real = render_feeds
+
+    def counting(feeds: Iterable[Feed], settings: Settings) -> Iterator[Rendered]:
+        for feed in feeds:
+            rendered.append(feed.path)
+        return real(feeds, settings)
+
+    counting.__qualname__ = render_feeds.__qualname__  # the same renderer, as far as the cache knows
+    monkeypatch.setattr(pipeline, "FEED_RENDERERS", (counting,))
+    rewrite(site, 7, revision=1)
+    report = pipeline.build(site)
+    touched = {f.path for f in report.feeds if any(a.source == article(7).name for a in f.entries)}
+    assert set(rendered) == touched
+    assert len(rendered) < len(first.feeds) / 2
+    assert snapshot(site.output) == clean_build(site, tmp_path)
+
+
+def test_a_damaged_rendered_feed_is_rendered_again(site: Settings, tmp_path: Path) -> None:
+    pipeline.build(site)
+    with sqlite3.connect(database(site)) as db:
+        db.execute("UPDATE rendered SET data = CAST('garbage' AS BLOB)")
+    db.close()
+    rewrite(site, 7, revision=1)
+    pipeline.build(site)
+    assert snapshot(site.output) == clean_build(site, tmp_path)

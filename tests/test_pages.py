@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 
 from feeds import pipeline
+from feeds.jsonfeed import json_feed_path
 from feeds.pages import feed_stylesheet
 from feeds.render import FeedFormat, feed_file
 from tests.conftest import BASE_URL, BUNDLED, REPO, make_settings
@@ -50,8 +51,9 @@ def read_index(output: Path) -> Index:
 def test_index_has_an_autodiscovery_link_per_feed_file(built: tuple[pipeline.BuildReport, Path]) -> None:
     report, output = built
     alternates = [link for link in read_index(output).links if link.get("rel") == "alternate"]
-    assert len(alternates) == 2 * len(report.feeds)
+    assert len(alternates) == 3 * len(report.feeds)  # Atom, RSS, JSON Feed
     expected = {(BASE_URL + feed_file(feed, fmt), fmt.media_type) for feed in report.feeds for fmt in FeedFormat}
+    expected |= {(BASE_URL + json_feed_path(feed), "application/feed+json") for feed in report.feeds}
     assert {(link["href"], link["type"]) for link in alternates} == expected
     for link in alternates:
         assert link["title"]
@@ -67,14 +69,18 @@ def test_index_shows_every_feed_title(built: tuple[pipeline.BuildReport, Path]) 
         assert feed.title in text
 
 
-def test_opml_lists_every_feed_once(built: tuple[pipeline.BuildReport, Path]) -> None:
-    """One outline per feed, its Atom file: a reader that imports the list subscribes to every
-    feed once. Listing the RSS twin as well would subscribe twice and show every article twice."""
+def test_opml_lists_every_feed_once_per_group(built: tuple[pipeline.BuildReport, Path]) -> None:
+    """One outline per feed as Atom in the first groups, and the JSON Feeds in a group of their
+    own: importing either subscribes to every feed once. RSS twins are left out."""
     report, output = built
     root = etree.parse(str(output / "feeds.opml")).getroot()
     assert root.tag == "opml"
     assert root.get("version") == "2.0"
-    outlines = [o for o in root.iter("outline") if o.get("xmlUrl")]
+    groups = root.find("body")
+    assert groups is not None
+    assert [g.get("text") for g in groups] == ["Everything", "Categories", "Authors", "JSON Feed"]
+    assert [o.get("xmlUrl") for o in groups[-1]] == [BASE_URL + json_feed_path(f) for f in report.feeds]
+    outlines = [o for g in groups[:-1] for o in g.iter("outline") if o.get("xmlUrl")]
     assert [o.get("xmlUrl") for o in outlines] == [BASE_URL + feed_file(f, FeedFormat.ATOM) for f in report.feeds]
     assert [o.get("text") for o in outlines] == [f.title for f in report.feeds]
     assert {o.get("type") for o in outlines} == {"rss"}  # OPML 2.0's type for any feed subscription

@@ -9,12 +9,14 @@ import pytest
 
 from bench.corpus import generate
 from feeds import pipeline
+from feeds.archive import archive_pages
 from feeds.group import group
+from feeds.jsonfeed import render_json_feeds
 from feeds.pages import render_pages
 from feeds.publish import MANIFEST, publish
 from feeds.readers import READERS
 from feeds.readers.folder import find_sources
-from feeds.render import render_feeds
+from feeds.render import render_archive, render_feeds
 from tests.conftest import BUNDLED, make_settings, snapshot, write_article
 
 
@@ -68,8 +70,10 @@ def test_the_build_writes_what_the_plain_stages_write(corpus: Path, tmp_path: Pa
     sources = find_sources(corpus, frozenset(READERS))
     parsed = [pipeline.parse_source(s, settings) for s in sources]
     grouped = group([p.article for p in parsed if p.article is not None], settings)
-    files = itertools.chain(render_feeds(grouped.feeds, settings),
-                            render_pages(grouped.feeds, grouped.published, settings))
+    archives = (render_archive(feed, page, settings) for feed in grouped.feeds
+                for page in archive_pages(grouped.members[feed.path], settings.entries_per_feed))
+    files = itertools.chain(render_feeds(grouped.feeds, settings), render_json_feeds(grouped.feeds, settings),
+                            archives, render_pages(grouped.feeds, grouped.published, settings))
     publish(files, settings.output)
     diagnostics = sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics),
                          key=lambda d: (d.file, d.line, d.code))

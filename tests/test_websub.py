@@ -166,7 +166,7 @@ def test_only_changed_feeds_are_pinged_and_a_second_ping_sends_nothing(
     report = websub.ping_changed(output, BASE_URL, hub.url, sleep=sleeps.append)
     assert report.ok
     assert set(hub.topics) == published_feed_urls(first.output)
-    assert len(hub.topics) == 2 * len(first.feeds)
+    assert len(hub.topics) == 3 * len(first.feeds)  # atom.xml, rss.xml, feed.json
     assert websub.state_path(output) == output.parent / ".feeds-cache" / "pinged.json"
 
     hub.received.clear()
