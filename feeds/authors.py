@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from feeds.errors import Code, Finding
 from feeds.text import collapse, fold
@@ -272,6 +273,7 @@ def _split_foreign(piece: str) -> list[str]:
     return [piece]
 
 
+@lru_cache(maxsize=1024)  # the reader and the normalizer split the same by-lines
 def split_byline(value: str) -> tuple[tuple[AuthorName, ...], tuple[Finding, ...]]:
     """The authors named in a by-line value, in order, without duplicates.
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from feeds.model import Block, BlockKind
 from feeds.text import clean_line, collapse
@@ -42,6 +43,16 @@ _TAGS = {
 
 
 def _clean(text: str) -> str:
+    # Each line is cleaned by parse_blocks, then its item again by render_html and summarize:
+    # plain ASCII text that cleaning would leave alone is returned as it is, and the rest is
+    # memoized.
+    if text.isascii() and text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return _clean_other(text)
+
+
+@lru_cache(maxsize=1024)
+def _clean_other(text: str) -> str:
     return collapse(clean_line(text))
 
 

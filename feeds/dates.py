@@ -35,7 +35,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from dateutil import parser as du_parser
@@ -489,13 +489,99 @@ def _loosely(text: str, normalized: str, choice: zones.Choice, ctx: DateContext)
     return ParsedDate(value=value, has_time=reading.has_time, findings=findings)
 
 
+# --- Memo and gate ------------------------------------------------------------------------------
+#
+# The reader tries many lines as dates (every candidate byline line, prose included), and the
+# normalizer parses the published line again: results are memoized per (text, context), and a
+# cheap test turns away, before any normalizing or dateutil work, the lines that cannot name a
+# month and a day.
+
+_ContextKey = tuple[date | None, bool, str, str, tuple[tuple[str, str], ...]]
+_MEMO_SIZE = 4096
+_DIGIT_RUN = re.compile(r"\d+")
+_ASCII_DIGIT = re.compile("[0-9]")
+_CJK_MONTH = frozenset("月월")
+
+
+def _key(ctx: DateContext) -> _ContextKey:
+    # DateContext holds a mapping, so it is not hashable itself; its items in order are.
+    return ctx.header_date, ctx.header_month_only, ctx.language, ctx.default_zone, tuple(ctx.zones.items())
+
+
+def _context(key: _ContextKey) -> DateContext:
+    header_date, month_only, language, default_zone, table = key
+    return DateContext(
+        header_date=header_date,
+        header_month_only=month_only,
+        language=language,
+        default_zone=default_zone,
+        zones=dict(table),
+    )
+
+
+_ASCII_WORD = re.compile("[a-z]+")
+
+
+@cache
+def _month_words() -> tuple[frozenset[str], re.Pattern[str] | None]:
+    """Every month form of every language table and dateutil's own month names: the plain
+    ones (a-z), looked up as whole runs of ASCII letters, and any others as substrings."""
+    tables, _ = _tables()
+    forms = {form for language in tables.values() for month in language.months for form in month}
+    forms |= {name.lower() for names in du_parser.parserinfo.MONTHS for name in names}
+    plain = frozenset(f for f in forms if _ASCII_WORD.fullmatch(f))
+    other = sorted(forms - plain, key=len, reverse=True)
+    return plain, re.compile("|".join(map(re.escape, other))) if other else None
+
+
+def _may_name_month_and_day(text: str) -> bool:
+    """False only for text from which no strict reading can take both a month and a day.
+
+    dateutil takes a month from a month name, from a second number, or from one run of six or
+    more digits (YYMMDD, YYYYMMDD); a day needs a number. Normalizing only ever adds digits as
+    the minutes of a time (`15h` -> `15:00`, `noon` -> `12:00 pm`), and the month names it writes
+    come from month forms of the tables or from CJK dates with 月/월, all looked for here."""
+    if not text.isascii() and any(c.isdigit() and not c.isdecimal() for c in text):
+        return True  # digits the runs below do not see: leave them to the full reading
+    runs = _DIGIT_RUN.findall(text)
+    if not runs:
+        return False
+    if len(runs) > 1 or len(runs[0]) >= 6:
+        return True
+    # A month name reaches dateutil as a word of its own, between characters that are not
+    # letters; normalizing takes letters out only where no ASCII letter stands next to them
+    # (CJK weekdays, zone words, ordinal endings), so the name is a run of ASCII letters here.
+    clean = _clean(text)
+    if not _CJK_MONTH.isdisjoint(clean):
+        return True
+    folded = clean.lower()
+    plain, other = _month_words()
+    return not plain.isdisjoint(_ASCII_WORD.findall(folded)) or (other is not None and other.search(folded) is not None)
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _strict(text: str, key: _ContextKey) -> tuple[tuple[str, zones.Choice] | ParsedDate, _Reading | None]:
+    """Steps 1 to 3 with a strict reading: what _prepare gives, and the reading when the zone
+    words allow one."""
+    ctx = _context(key)
+    prepared = _prepare(text, ctx)
+    if isinstance(prepared, ParsedDate) or not prepared[1].clear:
+        return prepared, None
+    return prepared, _read(prepared[0], ctx, fuzzy=False)
+
+
 def parse_date(text: str, ctx: DateContext) -> ParsedDate:
     """Parse one date string; the value is None when it cannot be read."""
-    prepared = _prepare(text, ctx)
+    return _parse_date(text, _key(ctx))
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _parse_date(text: str, key: _ContextKey) -> ParsedDate:
+    prepared, reading = _strict(text, key)
     if isinstance(prepared, ParsedDate):
         return prepared
+    ctx = _context(key)
     normalized, choice = prepared
-    reading = _read(normalized, ctx, fuzzy=False) if choice.clear else None
     if reading is None:
         return _loosely(text, normalized, choice, ctx)
     if not _in_range(reading):
@@ -511,12 +597,15 @@ def parse_date(text: str, ctx: DateContext) -> ParsedDate:
 def looks_like_date(text: str, ctx: DateContext) -> bool:
     """True when the line is a date by itself: a strict parse succeeds and the text names at
     least a day of a month (a header date is not needed for that)."""
-    if not any(ch.isdigit() for ch in text):
+    if len(text) > _MAX_LENGTH:  # _prepare: too long to be a date
         return False
-    prepared = _prepare(text, ctx)
-    if isinstance(prepared, ParsedDate) or not prepared[1].clear:
+    if not (_ASCII_DIGIT.search(text) if text.isascii() else any(ch.isdigit() for ch in text)):
         return False
-    reading = _read(prepared[0], ctx, fuzzy=False)
+    if not _may_name_month_and_day(text):
+        return False
+    prepared, reading = _strict(text, _key(ctx))
+    if isinstance(prepared, ParsedDate):
+        return False
     return _in_range(reading) and reading is not None and not {"month", "day"} & set(reading.missing)
 
 

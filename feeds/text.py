@@ -28,7 +28,10 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d-]")
 def clean_line(line: str) -> str:
     """One input line made safe: NFC, no illegal or zero-width characters,
     no-break and other odd spaces as plain spaces, no trailing white space."""
-    line = unicodedata.normalize("NFC", _XML_ILLEGAL.sub("", line))
+    line = _XML_ILLEGAL.sub("", line)
+    if line.isascii():  # NFC changes no ASCII text, and a tab is the only ASCII odd space
+        return line.replace("\t", " ").rstrip()
+    line = unicodedata.normalize("NFC", line)
     line = line.translate(_AS_SPACE)
     return line.rstrip()
 
@@ -49,5 +52,6 @@ def collapse(text: str) -> str:
 def fold(text: str) -> str:
     """The key under which two strings are "equal" (section 0): case-folded,
     white space collapsed, curly and straight quotes and all dashes the same."""
-    text = _DASHES.sub("-", text.translate(_QUOTES))
+    if not text.isascii():  # every curly quote and odd dash is outside ASCII
+        text = _DASHES.sub("-", text.translate(_QUOTES))
     return " ".join(text.casefold().split())

@@ -76,8 +76,9 @@ def test_opml_lists_every_feed_once_per_group(built: tuple[pipeline.BuildReport,
     root = etree.parse(str(output / "feeds.opml")).getroot()
     assert root.tag == "opml"
     assert root.get("version") == "2.0"
-    groups = root.find("body")
-    assert groups is not None
+    body = root.find("body")
+    assert body is not None
+    groups = list(body)
     assert [g.get("text") for g in groups] == ["Everything", "Categories", "Authors", "JSON Feed"]
     assert [o.get("xmlUrl") for o in groups[-1]] == [BASE_URL + json_feed_path(f) for f in report.feeds]
     outlines = [o for g in groups[:-1] for o in g.iter("outline") if o.get("xmlUrl")]

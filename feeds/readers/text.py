@@ -68,6 +68,7 @@ _FOREIGN_UPDATED = re.compile(
 )
 # `|`, `•`, a middle dot with space beside it (not the Catalan `l·l`), a spaced dash.
 _PART_SEPARATOR = re.compile(r"\s*[|•]\s*|\s+·\s*|\s*·\s+|\s+[—–]\s+")
+_SEPARATOR_CHAR = re.compile("[|•·—–]")  # in every separator: without one, a line is one piece
 # Sentence punctuation in a by-line value: `!`, `?`, `…`, or a full stop after a word of four
 # letters or more that is not the end of the value ("crest. Then"); initials and `Jr.` pass.
 _SENTENCE_PUNCTUATION = re.compile(r"[!?…]|[^\W\d_]{4,}\.\s")
@@ -325,12 +326,12 @@ class _Reader:
             return None, None, start
         category = None
         first = self.lines[filled[0]]
-        if len(filled) > 1 and _is_category_shaped(first) and not self.is_byline_line(first):
+        if len(filled) > 1 and _is_category_shaped(first) and self.parts(filled[0]) is None:
             self.category_index = filled[0]
             category = self.located(filled[0])
             filled = filled[1:]
         candidate = self.lines[filled[0]]
-        if _looks_like_title(candidate) and not self.is_byline_line(candidate):
+        if _looks_like_title(candidate) and self.parts(filled[0]) is None:
             return category, self.located(filled[0]), filled[0] + 1
         return category, None, filled[0]
 
@@ -359,9 +360,6 @@ class _Reader:
             self._parts[index] = self.line_parts(self.lines[index])
         return self._parts[index]
 
-    def is_byline_line(self, text: str) -> bool:
-        return self.line_parts(text) is not None
-
     def line_parts(self, text: str) -> list[_Part] | None:
         """The byline parts of a line, or None when it is not a byline line.
 
@@ -369,7 +367,8 @@ class _Reader:
         by-line or a date part, and then belongs to it (`By Jane Roe | Reuters`, `Jan 5, 2024 ·
         10:00 EST`). A line that as a whole is one part (a date with a `|` in it) is one part.
         """
-        pieces = [p.strip() for p in _PART_SEPARATOR.split(text) if p.strip()]
+        split = _PART_SEPARATOR.split(text) if _SEPARATOR_CHAR.search(text) else [text]
+        pieces = [p.strip() for p in split if p.strip()]
         if not pieces:
             return None
         parts: list[_Part] = []
