@@ -13,6 +13,9 @@ The steps, and what a build killed (even `kill -9`) during each leaves:
    so two builds never publish to one output at once;
 2. mend what an earlier killed build left (`_recover`);
 3. write every file into `.<output>.new-XXXX` beside `output`, then the manifest
+   (a file with the bytes of the previous build is hard-linked from `output`
+   instead: the old tree is only read, and no build ever writes into a file it
+   did not just create, so the shared inode never changes)
    -> killed here: `output` untouched, the staging folder is removed next time;
 4. flush the file system once (`syncfs`), so the tree swapped in is never a tree
    of empty files after a power cut;
@@ -39,6 +42,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -76,7 +80,7 @@ def publish(files: Iterable[Rendered], output: Path) -> Published:
         except OSError as e:
             raise PublishError(f"Cannot create a folder beside {output}: {e.strerror}.", path=output) from e
         try:
-            digests = _write_tree(staging, files)
+            digests = _write_tree(staging, files, previous, output)
             _swap(staging, output)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -105,37 +109,96 @@ def read_manifest(output: Path) -> dict[str, str]:
 
 def safe_relative(path: str) -> PurePosixPath:
     """A rendered path, checked to stay inside the output folder."""
-    relative = PurePosixPath(path)
-    if (
-        not path
-        or relative.is_absolute()
-        or "\\" in path
-        or any(part in ("", ".", "..") for part in path.split("/"))
-    ):
+    if not _is_plain(path):
         raise PublishError(f"Refusing to write {path!r}: it is not a plain path inside the output folder.")
-    return relative
+    return PurePosixPath(path)
 
 
-def _write_tree(root: Path, files: Iterable[Rendered]) -> dict[str, str]:
+def _is_plain(path: str) -> bool:
+    """True for a relative POSIX path with no empty, `.` or `..` part and no backslash."""
+    return bool(path) and not path.startswith("/") and "\\" not in path and not any(
+        part in ("", ".", "..") for part in path.split("/"))
+
+
+def _write_tree(root: Path, files: Iterable[Rendered], previous: Mapping[str, str] | None = None,
+                current: Path | None = None) -> dict[str, str]:
+    """Write `files` below `root`; return path -> sha256.
+
+    A file whose bytes are those the previous build wrote (`previous`, the manifest
+    of `current`) is hard-linked from `current` instead of written: no bytes to
+    write now, and removing the old tree later only drops names. The old tree is
+    never modified, and nothing ever writes into a linked file afterwards (every
+    build writes new files into a new tree), so sharing the inode is safe.
+    """
     digests: dict[str, str] = {}
-    made: set[Path] = {root}
+    top = os.fspath(root)
+    made: set[str] = {top}
+    links = _Linker(current, previous or {})
     try:
         for file in files:
-            relative = safe_relative(file.path)
-            if file.path in digests or file.path == MANIFEST:
-                raise PublishError(f"Two outputs want the same file {file.path!r}; nothing was published.")
-            target = root.joinpath(*relative.parts)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(file.data)
-            digests[file.path] = hashlib.sha256(file.data).hexdigest()
+            path, data = file.path, file.data
+            if not _is_plain(path):
+                safe_relative(path)  # raises
+            if path in digests or path == MANIFEST:
+                raise PublishError(f"Two outputs want the same file {path!r}; nothing was published.")
+            target = os.path.join(top, path)  # a plain path (checked above): stays below `top`
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            digest = hashlib.sha256(data).hexdigest()
+            if not links.link(path, digest, len(data), target):
+                _write_file(target, data)
+            digests[path] = digest
         manifest = {"format": _MANIFEST_FORMAT, "generator": "feeds", "files": dict(sorted(digests.items()))}
         (root / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
         _sync(root)
     except OSError as e:
         raise PublishError(f"Cannot write the new feeds beside the output folder: {e}.", path=root) from e
     return digests
+
+
+def _write_file(target: str, data: bytes) -> None:
+    with open(target, "xb") as f:
+        f.write(data)
+
+
+class _Linker:
+    """Hard-links unchanged files from the current output into the staging tree."""
+
+    __slots__ = ("_previous", "_top", "_written_by")
+
+    def __init__(self, current: Path | None, previous: Mapping[str, str]) -> None:
+        self._top = os.fspath(current) if current is not None else ""
+        self._previous = previous
+        # Every file of the previous build was written before its manifest: a file
+        # changed in place since (a later mtime) is not linked, it is written again.
+        self._written_by = -1
+        if current is not None and previous:
+            with contextlib.suppress(OSError):
+                self._written_by = os.stat(os.path.join(self._top, MANIFEST)).st_mtime_ns
+
+    def link(self, path: str, digest: str, size: int, target: str) -> bool:
+        """True when `target` is now a hard link of the previous build's identical file."""
+        if self._written_by < 0 or self._previous.get(path) != digest:
+            return False
+        try:
+            os.link(os.path.join(self._top, path), target, follow_symlinks=False)
+        except FileNotFoundError:
+            return False  # gone from the old tree: write it
+        except OSError:
+            self._written_by = -1  # no hard links here (another device, file system, permission)
+            return False
+        try:
+            # Check what was linked, not the old name: no race between check and link.
+            info = os.lstat(target)
+            if stat.S_ISREG(info.st_mode) and info.st_size == size and info.st_mtime_ns <= self._written_by:
+                return True
+            os.unlink(target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+        return False
 
 
 def _sync(root: Path) -> None:

@@ -52,16 +52,19 @@ def before(function, first):
         return function(*args, **kwargs)
     return wrapped
 
-write_bytes, write_text, rename = pathlib.Path.write_bytes, pathlib.Path.write_text, pathlib.Path.rename
+write_text, rename = pathlib.Path.write_text, pathlib.Path.rename
 
-def counted_write(self, data):
-    calls["write"] += 1
-    if calls["write"] == 100:
-        if stage == "writing":
-            die()
-        if stage == "disk-full":
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
-    return write_bytes(self, data)
+def counted(function):
+    # Every file of the new tree is either written or hard-linked from the old one.
+    def wrapped(*args):
+        calls["write"] += 1
+        if calls["write"] == 100:
+            if stage == "writing":
+                die()
+            if stage == "disk-full":
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return function(*args)
+    return wrapped
 
 def manifest_write(self, *args, **kwargs):
     if self.name == publish.MANIFEST:
@@ -79,7 +82,8 @@ if stage == "staging-created":
     publish.tempfile = type(tempfile)("tempfile")
     publish.tempfile.mkdtemp = after(tempfile.mkdtemp, die)
 elif stage in ("writing", "disk-full"):
-    pathlib.Path.write_bytes = counted_write
+    publish._write_file = counted(publish._write_file)
+    publish._Linker.link = counted(publish._Linker.link)
 elif stage == "manifest":
     pathlib.Path.write_text = manifest_write
 elif stage == "before-swap":

@@ -25,18 +25,46 @@ def find_sources(root: Path, suffixes: frozenset[str]) -> list[Source]:
     """
     if not root.is_dir():
         raise InputError(f"The articles folder {root} does not exist or is not a folder.")
-    top = root.resolve()
-    found: list[Source] = []
-    for folder, dirs, names in os.walk(top, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            path = Path(folder, name)
-            if name.startswith(".") or path.suffix.lower() not in suffixes:
+    top = str(root.resolve())
+    inside = top if top.endswith(os.sep) else top + os.sep  # `/` stays `/`
+    found: list[tuple[str, str]] = []  # (name relative to `top`, POSIX; path)
+    folders = [(top, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # unreadable: passed over, as os.walk does
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            if path.is_symlink() and not path.resolve().is_relative_to(top):
+            try:
+                is_dir = entry.is_dir()  # follows links, as os.walk does
+            except OSError:
+                is_dir = False
+            if is_dir:
+                try:
+                    if not entry.is_symlink():  # links to folders are not followed
+                        folders.append((entry.path, prefix + name + "/"))
+                except OSError:
+                    pass
                 continue
-            found.append(Source(name=path.relative_to(top).as_posix(), path=path))
-    return sorted(found, key=lambda s: s.name)
+            dot = name.rfind(".")  # Path.suffix: nothing for a name that ends with a dot
+            if dot == len(name) - 1 or name[dot:].lower() not in suffixes:
+                continue
+            path = entry.path
+            try:
+                link = entry.is_symlink()
+            except OSError:
+                link = False
+            if link:
+                real = os.path.realpath(path)
+                if real != top and not real.startswith(inside):
+                    continue
+            found.append((prefix + name, path))
+    found.sort()
+    return [Source(name=name, path=Path(path)) for name, path in found]
 
 
 def read_source(source: Source) -> bytes | OSError:
