@@ -8,7 +8,7 @@ changes again and caches and readers may keep it forever. Only the newest page
 may be partial, and it grows until it is full. A full page links `next-archive`
 to its successor from the start, so that link never has to be added later: when
 the newest page fills up, an empty page follows it, which the next archived
-entry starts to fill.
+entry starts to fill; a first page that is not yet full has an empty second one too.
 
 A backdated article (published before entries already archived) moves every
 later entry one place, which rewrites the pages after its own; readers still see
@@ -34,7 +34,9 @@ def archive_count(total: int, per_page: int) -> int:
     """How many archive pages a feed of `total` entries has beside its subscription document:
     as many as the archived entries fill, and one more (partial or empty) after the last full one."""
     archived = max(0, total - per_page)
-    return 0 if archived == 0 else archived // per_page + 1
+    # At least two: a lone archive page would have no archive link at all (validators flag
+    # that), and page 1 would have to gain its `next-archive` link later.
+    return 0 if archived == 0 else max(2, archived // per_page + 1)
 
 
 def archive_file(feed_path: str, number: int) -> str:

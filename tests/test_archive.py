@@ -38,6 +38,11 @@ def test_a_full_newest_page_is_followed_by_an_empty_one() -> None:
     assert archive_count(5, 5) == archive_count(0, 5) == 0
 
 
+def test_a_lone_partial_first_page_is_followed_by_an_empty_one() -> None:
+    pages = archive_pages(newest_first(7), 5)  # 5 current, 2 archived
+    assert [(p.number, p.full, len(p.entries)) for p in pages] == [(1, False, 2), (2, False, 0)]
+
+
 @pytest.mark.parametrize("per_page", [1, 3, 7])
 def test_full_pages_never_change_as_articles_are_added(per_page: int) -> None:
     frozen: dict[int, tuple[Article, ...]] = {}
