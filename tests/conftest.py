@@ -85,3 +85,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Rewrite tests/data/golden/*.json from the current parse (review the diff before committing).",
     )
 
+
+
+SITE_CONFIG = """base_url = "https://example.org/news/"
+id_authority = "example.org"
+id_date = "2024-01-01"
+title = "Site News"
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with a feeds.toml and one article, as the current folder: what the CLI sees."""
+    (tmp_path / "feeds.toml").write_text(SITE_CONFIG)
+    write_article(tmp_path / "articles", "harbour.txt", SIMPLE)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -6,30 +6,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from feeds.cli import app
-from tests.conftest import SIMPLE, write_article
-
-CONFIG = """base_url = "https://example.org/news/"
-id_authority = "example.org"
-id_date = "2024-01-01"
-title = "Check News"
-"""
+from tests.conftest import write_article
 
 NO_AUTHOR = "date 2024-01-01 Headline here\n\nBody text.\n"  # W-NO-TIME line 1, W-NO-AUTHOR line 1
 NO_BODY = "date 2024-01-01 en English\nWorld\n\nA title here\n\nBy: Jane Roe\n"  # E-EMPTY-BODY line 4
 
 runner = CliRunner()
 
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "feeds.toml").write_text(CONFIG)
-    write_article(tmp_path / "articles", "harbour.txt", SIMPLE)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_a_clean_folder_exits_0_and_writes_nothing(site: Path) -> None:

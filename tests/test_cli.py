@@ -8,26 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from feeds.cli import app
 from tests.conftest import BUNDLED, SIMPLE, write_article
-
-CONFIG = """base_url = "https://example.org/news/"
-id_authority = "example.org"
-id_date = "2024-01-01"
-title = "CLI News"
-"""
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "feeds.toml").write_text(CONFIG)
-    write_article(tmp_path / "articles", "harbour.txt", SIMPLE)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
 
 runner = CliRunner()
 
