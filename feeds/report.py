@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import Any
 
+from feeds.archive import archive_file
 from feeds.errors import Diagnostic
+from feeds.jsonfeed import json_feed_path
+from feeds.model import Feed
 from feeds.pipeline import BuildReport
 from feeds.render import FeedFormat, feed_file
 
@@ -30,7 +33,8 @@ def summary(report: BuildReport) -> str:
              f"{_plural(report.warnings, 'warning')}"
     if report.output is None:
         return counts + "."
-    return f"{counts}; {_plural(len(report.feeds) * len(FeedFormat), 'feed')} written to {report.output.output}."
+    written = f"{_plural(len(report.feeds), 'feed')} ({_plural(len(report.output.files), 'file')} in all)"
+    return f"{counts}; {written} written to {report.output.output}."
 
 
 def json_lines(report: BuildReport) -> Iterator[str]:
@@ -47,7 +51,7 @@ def as_json(report: BuildReport) -> str:
         "diagnostics": [_diagnostic(d) for d in report.diagnostics],
         "feeds": [
             {"kind": str(f.kind), "title": f.title, "entries": len(f.entries), "articles": f.total,
-             "files": [feed_file(f, fmt) for fmt in FeedFormat]}
+             "files": _feed_files(f, report)}
             for f in report.feeds
         ],
     }
@@ -56,6 +60,15 @@ def as_json(report: BuildReport) -> str:
         data["changed"] = list(report.output.changed)
         data["removed"] = list(report.output.removed)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _feed_files(feed: Feed, report: BuildReport) -> list[str]:
+    """The files a feed was published as: Atom, RSS, JSON Feed, then its archive pages, oldest first."""
+    files = [*(feed_file(feed, fmt) for fmt in FeedFormat), json_feed_path(feed)]
+    if report.output is not None:
+        pages = [p for p in report.output.files if p.startswith(archive_file(feed.path, 1).removesuffix("1.xml"))]
+        files += sorted(pages, key=lambda p: int(p.rsplit("/", 1)[1].removesuffix(".xml")))
+    return files
 
 
 def _counts(report: BuildReport) -> dict[str, Any]:

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import feedparser
 import pytest
 
-from feeds import pipeline
+from feeds import pipeline, report
 from tests.conftest import BASE_URL, make_settings, write_article
 
 CAP = 3
@@ -96,3 +97,15 @@ def test_no_archive_while_the_feed_holds_everything(tmp_path: Path) -> None:
     pipeline.build(make_settings(articles, output, entries_per_feed=CAP))
     assert not (output / "archive").exists()
     assert link(parse(output, BASE_URL + "atom.xml"), "prev-archive") is None
+
+
+def test_the_json_report_lists_each_feeds_archive_pages(tmp_path: Path) -> None:
+    articles, output = tmp_path / "articles", tmp_path / "out"
+    for n in range(1, 11):
+        write_article(articles, f"story-{n:02d}.txt", story(n, "World"))
+    result = pipeline.build(make_settings(articles, output, entries_per_feed=CAP))
+    feeds = {f["title"]: f["files"] for f in json.loads(report.as_json(result))["feeds"]}
+    assert feeds["Test News"] == ["atom.xml", "rss.xml", "feed.json", "archive/1.xml", "archive/2.xml",
+                                  "archive/3.xml"]
+    assert feeds["Test News: World"][-1] == "category/world/archive/3.xml"
+    assert all((output / path).is_file() for files in feeds.values() for path in files)
