@@ -26,8 +26,9 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from functools import partial
@@ -54,6 +55,9 @@ FeedRenderer = Callable[[Iterable[Feed], Settings], Iterable[Rendered]]
 FEED_RENDERERS: tuple[FeedRenderer, ...] = (render_feeds, render_json_feeds)  # each: every file of one feed
 SERIAL_BELOW = 500  # fewer files to parse than this: no worker processes (starting them costs ~0.3 s)
 _CHUNK = (16, 256)  # files per task sent to a worker: at least, at most
+RENDER_SERIAL_BELOW = 200  # feed documents rendered here before the rest go to worker processes
+_RENDER_CHUNK = 8  # feed documents per task sent to a render worker
+_RENDER_AHEAD = 8  # render tasks in flight per worker: bounds the hydrated entries held at once
 _READ_STEP = 1000  # progress is reported every this many files while reading
 _COMMIT_EVERY = 1000  # parse results written to the cache per transaction
 
@@ -215,6 +219,49 @@ def parse_many(jobs: Sequence[tuple[str, str]], settings: Settings, *, workers: 
         for results in pool.map(_parse_chunk, chunks):  # in order: the same as serial
             yield from results
             progress.advance(Stage.PARSE, len(results))
+
+
+# --- Feed documents, here or in worker processes ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _FeedJob:
+    """One cache-missing render call: `renderer` on the feed, or (renderer None) its archive `page`."""
+
+    feed: Feed
+    renderer: FeedRenderer | None = None
+    page: ArchivePage | None = None
+
+
+def _render_job(job: _FeedJob, settings: Settings) -> tuple[Rendered, ...]:
+    if job.page is not None:
+        return (render_archive(job.feed, job.page, settings),)
+    assert job.renderer is not None, "a feed job without a renderer or a page"
+    return tuple(job.renderer([job.feed], settings))
+
+
+def _render_chunk(jobs: Sequence[_FeedJob]) -> list[tuple[Rendered, ...]]:
+    assert _worker_settings is not None, "worker not initialized"
+    return [_render_job(job, _worker_settings) for job in jobs]
+
+
+class _Chunk:
+    """Feed jobs sent to a worker together; `future` once sent."""
+
+    def __init__(self) -> None:
+        self.jobs: list[_FeedJob] = []
+        self.future: Future[list[tuple[Rendered, ...]]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """The files of job `index` of `chunk`, once a worker has rendered them."""
+
+    chunk: _Chunk
+    index: int
+
+
+_Files = tuple[Rendered, ...] | _Slot  # a feed document's files, rendered or to come
 
 
 # --- The build -----------------------------------------------------------------------------------
@@ -457,31 +504,77 @@ class _Build:
                used: list[bytes]) -> Iterator[Rendered]:
         """Every output file, lazily: each feed's files and archive pages (from the store when
         rendered before with the same entries and settings), then the pages."""
+        yield from self.rendered(self.feed_jobs(feeds, members), used)
+        yield from render_pages(feeds, self.hydrated(published), self.settings)
+
+    def feed_jobs(self, feeds: Sequence[Feed], members: Mapping[str, Sequence[Article]]) -> Iterator[
+            tuple[bytes, Callable[[], _FeedJob]]]:
+        """Each feed document's render key, and how to make its job (hydrating only then)."""
         for feed in feeds:
             for renderer in FEED_RENDERERS:
                 key = self.render_key(feed, renderer.__qualname__, feed.entries, skip=("entries",))
-                yield from self.rendered(key, used, partial(renderer, [feed], self.settings))
+                yield key, partial(_FeedJob, feed=feed, renderer=renderer)
             for page in archive_pages(members[feed.path], self.settings.entries_per_feed):
                 # A page's bytes do not depend on the feed's total, only on whether a newer page
                 # exists: so a full page keeps its key, and comes from the store, forever.
                 newest = page.number == archive_count(feed.total, self.settings.entries_per_feed)
                 key = self.render_key(feed, f"archive {page.number} {newest}", page.entries,
                                       skip=("entries", "total"))
-                yield from self.rendered(key, used, partial(self.render_archive, feed, page))
-        yield from render_pages(feeds, self.hydrated(published), self.settings)
+                yield key, partial(self.archive_job, feed, page)
 
-    def render_archive(self, feed: Feed, page: ArchivePage) -> tuple[Rendered]:
-        return (render_archive(feed, replace(page, entries=tuple(self.hydrated(page.entries))), self.settings),)
+    def archive_job(self, feed: Feed, page: ArchivePage) -> _FeedJob:
+        # render_archive reads the page's entries, never the feed's: they need not travel.
+        return _FeedJob(feed=replace(feed, entries=()), page=replace(page, entries=tuple(self.hydrated(page.entries))))
 
-    def rendered(self, key: bytes, used: list[bytes], render: Callable[[], Iterable[Rendered]]) -> Iterator[Rendered]:
-        used.append(key)
-        cached = self.store.rendered(key)
-        if cached is not None:
-            yield from cached
-            return
-        files = tuple(render())
+    def rendered(self, jobs: Iterable[tuple[bytes, Callable[[], _FeedJob]]], used: list[bytes]) -> Iterator[Rendered]:
+        """The files of each job in order: from the store, else rendered -- here for the first
+        `RENDER_SERIAL_BELOW`, then in worker processes, a bounded number of jobs ahead of the
+        files yielded -- and stored."""
+        ahead = max(1, self.workers) * _RENDER_AHEAD * _RENDER_CHUNK  # jobs whose files wait to be yielded
+        window: deque[tuple[bytes, _Files]] = deque()
+        chunk = _Chunk()
+        here = 0
+        with contextlib.ExitStack() as stack:
+            pool: ProcessPoolExecutor | None = None
+            for key, make in jobs:
+                used.append(key)
+                cached = self.store.rendered(key)
+                if cached is not None:
+                    window.append((key, cached))
+                elif pool is None and (self.workers <= 1 or here < RENDER_SERIAL_BELOW):
+                    here += 1
+                    files = _render_job(make(), self.settings)
+                    self.store.put_rendered(key, files)
+                    window.append((key, files))
+                else:
+                    if pool is None:
+                        pool = stack.enter_context(ProcessPoolExecutor(
+                            max_workers=self.workers, mp_context=_pool_context(), initializer=_init_worker,
+                            initargs=(_settings_state(self.settings),)))
+                    chunk.jobs.append(make())
+                    window.append((key, _Slot(chunk, len(chunk.jobs) - 1)))
+                    if len(chunk.jobs) >= _RENDER_CHUNK:
+                        chunk.future = pool.submit(_render_chunk, chunk.jobs)
+                        chunk = _Chunk()
+                while window and (len(window) > ahead or not isinstance(window[0][1], _Slot)):
+                    yield from self.settle(window.popleft(), pool, chunk)
+            while window:
+                yield from self.settle(window.popleft(), pool, chunk)
+
+    def settle(self, item: tuple[bytes, _Files], pool: ProcessPoolExecutor | None,
+               last: _Chunk) -> tuple[Rendered, ...]:
+        """The files of a window item, waiting for its worker (and storing them) if need be."""
+        key, value = item
+        if not isinstance(value, _Slot):
+            return value
+        chunk = value.chunk
+        if chunk.future is None:  # the last, partial chunk
+            assert chunk is last, "an unsent chunk that is not the last"
+            assert pool is not None, "a chunk without a pool"
+            chunk.future = pool.submit(_render_chunk, chunk.jobs)
+        files = chunk.future.result()[value.index]
         self.store.put_rendered(key, files)
-        yield from files
+        return files
 
     def render_key(self, feed: Feed, what: str, entries: Sequence[Article], *, skip: tuple[str, ...]) -> bytes:
         """What the files of `what` for `feed` depend on: the settings and package (the

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,3 +102,23 @@ def test_a_few_files_are_parsed_without_worker_processes(
 
 def test_default_workers_is_the_cores_we_may_use() -> None:
     assert pipeline.default_workers() >= 1
+
+
+def test_feeds_rendered_in_worker_processes_are_the_serial_bytes(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = pipeline.build(make_settings(corpus, tmp_path / "serial" / "output"), use_cache=False, workers=1)
+    pools: list[object] = []
+    real = ProcessPoolExecutor
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        pools.append(kwargs.get("initializer"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", counted)
+    monkeypatch.setattr(pipeline, "RENDER_SERIAL_BELOW", 0)
+    monkeypatch.setattr(pipeline, "_RENDER_AHEAD", 1)  # a small window: files wait on workers and go out in order
+    parallel = pipeline.build(make_settings(corpus, tmp_path / "parallel" / "output"), use_cache=False, workers=2)
+    assert pools  # the feeds were rendered in worker processes (150+ files: parsed here)
+    assert parallel.feeds == serial.feeds
+    assert snapshot(tmp_path / "parallel" / "output") == snapshot(tmp_path / "serial" / "output")
