@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from feeds import pipeline, report
+from feeds import cache, pipeline, report
 from feeds.config import Settings, load_settings
 from feeds.errors import ConfigError, InputError, PublishError
 
@@ -177,7 +177,8 @@ def ping(
                                  overrides={"output": output, "base_url": base_url, "hub": hub})
         if settings.hub is None:
             raise ConfigError('No WebSub hub to ping: set hub = "https://…" in the settings, or pass --hub.')
-        result = websub.ping_changed(settings.output, settings.base_url, settings.hub)
+        result = websub.ping_changed(settings.output, settings.base_url, settings.hub,
+                                     state_dir=cache.default_folder(settings))
     for line in result.results:
         typer.echo(str(line))
     typer.echo(result.summary())
@@ -194,16 +195,16 @@ def serve(
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 to serve at.")] = 8000,
 ) -> None:
     """Build, serve the feeds at http://127.0.0.1:PORT/ and rebuild when an article changes."""
-    from dataclasses import replace
-
     from feeds import serve as preview
 
     with user_errors():
         settings = load_settings(config_file=config, cwd=Path.cwd(), overrides={"articles": articles, "output": output})
-        folder = settings.output if output is not None else preview.preview_folder(settings.output)
+        folder = settings.output if output is not None else preview.preview_folder(settings)
 
         def rebuild(url: str) -> str:
-            result = pipeline.build(replace(settings, base_url=url, output=folder))
+            # cache_dir=None: the preview's cache sits beside it, so that its builds (other URLs,
+            # other keys) never collect the real build's cache entries.
+            result = pipeline.build(replace(settings, base_url=url, output=folder, cache_dir=None))
             for line in report.text_lines(result):
                 typer.echo(line, err=True)
             return report.summary(result)

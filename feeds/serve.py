@@ -19,8 +19,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from feeds.cache import default_folder
+from feeds.config import Settings
 from feeds.errors import ConfigError, FeedsError
-from feeds.websub import cache_folder
 
 Signature = tuple[tuple[str, int, int], ...]
 
@@ -41,11 +42,11 @@ class _Handler(SimpleHTTPRequestHandler):
         """Quiet: one line per rebuild is what the terminal shows."""
 
 
-def preview_folder(output: Path) -> Path:
+def preview_folder(settings: Settings) -> Path:
     """Where `feeds serve` builds by default: `.feeds-cache/preview/output`. Its pages link to
     the local server, so they are kept out of the output folder that gets published; its own
     build cache goes beside it, in `.feeds-cache/preview/`, apart from the real build's."""
-    return cache_folder(output) / "preview" / "output"
+    return default_folder(settings) / "preview" / "output"
 
 
 def open_server(output: Path, *, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:

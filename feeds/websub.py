@@ -8,9 +8,10 @@ rejects one topic does not lose the others. Any 2xx is success; connection
 errors, timeouts, 429 and 5xx are retried with a growing pause; other answers
 fail at once.
 
-What was pinged is remembered in `<output's parent>/.feeds-cache/pinged.json`:
-public URL -> sha256 of the bytes the hub was told about. It cannot live in the
-output folder, which every build replaces wholesale. `changed_feeds` compares it
+What was pinged is remembered in `pinged.json` in the build cache folder
+(`cache.default_folder`: the `cache_dir` setting, else `.feeds-cache` beside the
+output): public URL -> sha256 of the bytes the hub was told about. It cannot live
+in the output folder, which every build replaces wholesale. `changed_feeds` compares it
 with the publish manifest, and only topics the hub accepted are recorded, so a
 failed ping is sent again next time.
 """
@@ -33,7 +34,6 @@ from feeds.errors import InputError, PublishError
 from feeds.publish import MANIFEST, read_manifest
 
 FEED_FILES = frozenset({"atom.xml", "rss.xml", "feed.json"})
-CACHE_FOLDER = ".feeds-cache"  # beside the output folder: what must outlive a build
 STATE_FILE = "pinged.json"
 _STATE_FORMAT = 1
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -138,14 +138,9 @@ def _retry_after(value: str | None, default: float) -> float:
     return default
 
 
-def cache_folder(output: Path) -> Path:
-    """`.feeds-cache` beside `output`: every build replaces `output` wholesale, not this."""
-    return output.absolute().parent / CACHE_FOLDER
-
-
-def state_path(output: Path) -> Path:
-    """Where the pinged state of `output` is kept."""
-    return cache_folder(output) / STATE_FILE
+def state_path(state_dir: Path) -> Path:
+    """Where the pinged state is kept inside the build cache folder `state_dir`."""
+    return state_dir / STATE_FILE
 
 
 def feed_digests(output: Path, base_url: str) -> dict[str, str]:
@@ -157,30 +152,30 @@ def feed_digests(output: Path, base_url: str) -> dict[str, str]:
     }
 
 
-def read_pinged(output: Path) -> dict[str, str]:
+def read_pinged(state_dir: Path) -> dict[str, str]:
     """Public URL -> sha256 the hub was last told about; empty when there is no state."""
     try:
-        data = json.loads(state_path(output).read_text("utf-8"))
+        data = json.loads(state_path(state_dir).read_text("utf-8"))
         topics = data["topics"]
     except (OSError, ValueError, KeyError, TypeError):
         return {}
     return {str(k): str(v) for k, v in topics.items()} if isinstance(topics, dict) else {}
 
 
-def changed_feeds(output: Path, base_url: str) -> list[str]:
+def changed_feeds(output: Path, base_url: str, *, state_dir: Path) -> list[str]:
     """The public URLs of feed files whose bytes the hub has not been told about yet."""
-    return _changed(feed_digests(output, base_url), read_pinged(output))
+    return _changed(feed_digests(output, base_url), read_pinged(state_dir))
 
 
 def _changed(digests: Mapping[str, str], pinged: Mapping[str, str]) -> list[str]:
     return [url for url, digest in digests.items() if pinged.get(url) != digest]
 
 
-def record_pinged(output: Path, digests: Mapping[str, str], topics: Iterable[str]) -> None:
+def record_pinged(state_dir: Path, digests: Mapping[str, str], topics: Iterable[str]) -> None:
     """Remember `topics` as pinged with their `digests`; forget feeds that are gone."""
-    state = {url: d for url, d in read_pinged(output).items() if url in digests}
+    state = {url: d for url, d in read_pinged(state_dir).items() if url in digests}
     state.update({url: digests[url] for url in topics})
-    path = state_path(output)
+    path = state_path(state_dir)
     document = {"format": _STATE_FORMAT, "topics": dict(sorted(state.items()))}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -202,6 +197,7 @@ def ping_changed(
     base_url: str,
     hub: str,
     *,
+    state_dir: Path,
     attempts: int = 3,
     backoff: float = 1.0,
     timeout: float = 10.0,
@@ -214,8 +210,8 @@ def ping_changed(
     if not (output / MANIFEST).is_file():
         raise InputError(f"{output} holds no build of feeds (no {MANIFEST}); run `feeds build` first.")
     digests = feed_digests(output, base_url)
-    topics = _changed(digests, read_pinged(output))
+    topics = _changed(digests, read_pinged(state_dir))
     report = ping(hub, topics, attempts=attempts, backoff=backoff, timeout=timeout, sleep=sleep)
     if topics:
-        record_pinged(output, digests, report.pinged)
+        record_pinged(state_dir, digests, report.pinged)
     return report

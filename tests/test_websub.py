@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 import pytest
 from typer.testing import CliRunner
 
-from feeds import pipeline, websub
+from feeds import cache, pipeline, websub
 from feeds.cli import app
 from feeds.config import load_settings
 from feeds.errors import ConfigError
@@ -148,6 +148,11 @@ def test_only_an_http_hub_is_pinged() -> None:
         websub.ping("file:///etc/passwd", [BASE_URL + "atom.xml"])
 
 
+def state_of(output: Path) -> Path:
+    """The build cache folder of a build into `output` with the default settings."""
+    return cache.default_folder(make_settings(output.parent, output))
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the bundled articles (so that one can be edited) and where they are built."""
@@ -161,17 +166,18 @@ def test_only_changed_feeds_are_pinged_and_a_second_ping_sends_nothing(
 ) -> None:
     articles, output = site
     first = pipeline.build(make_settings(articles, output))
-    assert websub.changed_feeds(output, BASE_URL) == sorted(published_feed_urls(first.output))
+    changed = websub.changed_feeds(output, BASE_URL, state_dir=state_of(output))
+    assert changed == sorted(published_feed_urls(first.output))
 
-    report = websub.ping_changed(output, BASE_URL, hub.url, sleep=sleeps.append)
+    report = websub.ping_changed(output, BASE_URL, hub.url, state_dir=state_of(output), sleep=sleeps.append)
     assert report.ok
     assert set(hub.topics) == published_feed_urls(first.output)
     assert len(hub.topics) == 3 * len(first.feeds)  # atom.xml, rss.xml, feed.json
-    assert websub.state_path(output) == output.parent / ".feeds-cache" / "pinged.json"
+    assert websub.state_path(state_of(output)) == output.parent / ".feeds-cache" / "pinged.json"
 
     hub.received.clear()
     pipeline.build(make_settings(articles, output))  # the same bytes again
-    again = websub.ping_changed(output, BASE_URL, hub.url, sleep=sleeps.append)
+    again = websub.ping_changed(output, BASE_URL, hub.url, state_dir=state_of(output), sleep=sleeps.append)
     assert again.ok
     assert (again.results, hub.received) == ((), [])
     assert again.summary() == f"No feed changed since the last ping; nothing sent to {hub.url}."
@@ -179,7 +185,7 @@ def test_only_changed_feeds_are_pinged_and_a_second_ping_sends_nothing(
     edited = articles / "2024-03-harbour-freight-volumes.txt"
     edited.write_text(edited.read_text("utf-8").replace("Volumes Edge Up", "Volumes Rise"), "utf-8")
     third = pipeline.build(make_settings(articles, output))
-    assert websub.ping_changed(output, BASE_URL, hub.url, sleep=sleeps.append).ok
+    assert websub.ping_changed(output, BASE_URL, hub.url, state_dir=state_of(output), sleep=sleeps.append).ok
     assert set(hub.topics) == published_feed_urls(third.output)
     assert {BASE_URL + "atom.xml", BASE_URL + "rss.xml"} < set(hub.topics)
     assert len(hub.topics) < 2 * len(third.feeds)  # the feeds without that article are not pinged
@@ -192,18 +198,18 @@ def test_a_topic_the_hub_refused_is_sent_again_next_time(
     articles, output = site
     pipeline.build(make_settings(articles, output))
     hub.rule = lambda form: 400 if form["hub.url"][0].endswith("/rss.xml") else 202
-    report = websub.ping_changed(output, BASE_URL, hub.url, sleep=sleeps.append)
+    report = websub.ping_changed(output, BASE_URL, hub.url, state_dir=state_of(output), sleep=sleeps.append)
     assert not report.ok
     refused = sorted(r.topic for r in report.failed)
     assert refused
     assert all(t.endswith("/rss.xml") for t in refused)
-    assert websub.changed_feeds(output, BASE_URL) == refused
+    assert websub.changed_feeds(output, BASE_URL, state_dir=state_of(output)) == refused
 
     hub.received.clear()
     hub.rule = lambda form: 204
-    assert websub.ping_changed(output, BASE_URL, hub.url, sleep=sleeps.append).ok
+    assert websub.ping_changed(output, BASE_URL, hub.url, state_dir=state_of(output), sleep=sleeps.append).ok
     assert sorted(hub.topics) == refused
-    assert websub.changed_feeds(output, BASE_URL) == []
+    assert websub.changed_feeds(output, BASE_URL, state_dir=state_of(output)) == []
 
 
 def test_a_new_base_url_pings_every_feed_at_its_new_address(
@@ -211,9 +217,9 @@ def test_a_new_base_url_pings_every_feed_at_its_new_address(
 ) -> None:
     articles, output = site
     pipeline.build(make_settings(articles, output))
-    assert websub.ping_changed(output, BASE_URL, hub.url, sleep=sleeps.append).ok
+    assert websub.ping_changed(output, BASE_URL, hub.url, state_dir=state_of(output), sleep=sleeps.append).ok
     moved = "https://news.example.com/"
-    changed = websub.changed_feeds(output, moved)
+    changed = websub.changed_feeds(output, moved, state_dir=state_of(output))
     assert changed
     assert all(url.startswith(moved) for url in changed)
 
@@ -243,6 +249,14 @@ def test_cli_ping_reports_each_feed_and_exits_0(hub: Hub, cli_site: Path) -> Non
     assert lines[-1] == f"{len(hub.received)} of {len(hub.received)} feeds pinged at {hub.url}."
     again = runner.invoke(app, ["ping", "--hub", hub.url])
     assert (again.exit_code, again.stdout) == (0, f"No feed changed since the last ping; nothing sent to {hub.url}.\n")
+
+
+def test_cli_ping_keeps_its_state_in_the_configured_cache_dir(hub: Hub, cli_site: Path) -> None:
+    (cli_site / "feeds.toml").write_text(CONFIG + 'cache_dir = "state"\n')
+    assert runner.invoke(app, ["build"]).exit_code == 0
+    assert runner.invoke(app, ["ping", "--hub", hub.url]).exit_code == 0
+    assert (cli_site / "state" / "pinged.json").is_file()
+    assert not (cli_site / ".feeds-cache" / "pinged.json").exists()
 
 
 def test_cli_ping_exits_1_when_the_hub_refuses(hub: Hub, cli_site: Path) -> None:
