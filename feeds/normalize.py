@@ -65,14 +65,10 @@ def _authors(raw: RawArticle, settings: Settings) -> tuple[tuple[Author, ...], l
     """Section 5: the by-lines, else the bio's name, else the default author."""
     diagnostics: list[Diagnostic] = []
     found: list[tuple[AuthorName, int]] = []
-    for byline in raw.bylines:
-        names, findings = split_byline(byline.text)
-        found += [(name, byline.line) for name in names]
-        diagnostics += [f.at(raw.source, byline.line) for f in findings]
-    for author_line in raw.author_lines:
-        names, findings = split_byline(author_line.text)
-        found += [(name, author_line.line) for name in names]
-        diagnostics += [f.at(raw.source, author_line.line) for f in findings]
+    for line in (*raw.bylines, *raw.author_lines):
+        names, findings = split_byline(line.text)
+        found += [(name, line.line) for name in names]
+        diagnostics += [f.at(raw.source, line.line) for f in findings]
     if not found and raw.bio:
         found = [(name, raw.bio[0].line) for name in split_byline(raw.bio[0].text)[0]]
     if not found:

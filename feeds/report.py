@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from itertools import groupby
+from itertools import count, groupby, takewhile
 from typing import Any
 
 from feeds.archive import archive_file
@@ -66,8 +66,8 @@ def _feed_files(feed: Feed, report: BuildReport) -> list[str]:
     """The files a feed was published as: Atom, RSS, JSON Feed, then its archive pages, oldest first."""
     files = [*(feed_file(feed, fmt) for fmt in FeedFormat), json_feed_path(feed)]
     if report.output is not None:
-        pages = [p for p in report.output.files if p.startswith(archive_file(feed.path, 1).removesuffix("1.xml"))]
-        files += sorted(pages, key=lambda p: int(p.rsplit("/", 1)[1].removesuffix(".xml")))
+        written = report.output.files
+        files += takewhile(written.__contains__, (archive_file(feed.path, n) for n in count(1)))
     return files
 
 
