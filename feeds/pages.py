@@ -113,18 +113,19 @@ def _opml(feeds: Sequence[Feed], settings: Settings) -> bytes:
     for kind, heading in _KIND_HEADINGS.items():
         group = ElementTree.SubElement(body, "outline", text=heading, title=heading)
         for feed in (f for f in feeds if f.kind is kind):
-            ElementTree.SubElement(
-                group, "outline", type="rss", text=feed.title, title=feed.title,
-                xmlUrl=settings.url(feed_file(feed, FeedFormat.ATOM)), htmlUrl=settings.base_url,
-            )
+            _outline(group, feed, settings.url(feed_file(feed, FeedFormat.ATOM)), settings)
     # The same feeds as JSON Feed, in a group of their own: a reader that imports the
     # whole file subscribes to them twice, one that imports a group gets one format.
     group = ElementTree.SubElement(body, "outline", text="JSON Feed", title="JSON Feed")
     for feed in feeds:
-        ElementTree.SubElement(
-            group, "outline", type="rss", version="JSON", text=feed.title, title=feed.title,
-            xmlUrl=settings.url(json_feed_path(feed)), htmlUrl=settings.base_url,
-        )
+        _outline(group, feed, settings.url(json_feed_path(feed)), settings, version="JSON")
     ElementTree.indent(root)
     data: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
+
+
+def _outline(group: ElementTree.Element, feed: Feed, url: str, settings: Settings, **extra: str) -> None:
+    """A subscription in OPML 2.0 terms: `type="rss"` stands for any feed format."""
+    attributes = {"type": "rss", **extra, "text": feed.title, "title": feed.title, "xmlUrl": url,
+                  "htmlUrl": settings.base_url}
+    ElementTree.SubElement(group, "outline", attributes)

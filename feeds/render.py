@@ -85,18 +85,12 @@ def render_archive(feed: Feed, page: ArchivePage, settings: Settings) -> Rendere
     generator = _generator(replace(feed, entries=page.entries), settings, [_entry(a) for a in page.entries])
     generator.register_extension("history", _ArchiveMark, BaseEntryExtension, atom=True, rss=False)
     path = archive_file(feed.path, page.number)
-    generator.link(href=settings.url(path), rel="self", type=FeedFormat.ATOM.media_type)
-    generator.link(href=settings.url(feed_file(feed, FeedFormat.ATOM)), rel="current",
-                   type=FeedFormat.ATOM.media_type)
+    related = {"current": feed_file(feed, FeedFormat.ATOM)}
     if page.number > 1:
-        generator.link(href=settings.url(archive_file(feed.path, page.number - 1)), rel="prev-archive",
-                       type=FeedFormat.ATOM.media_type)
+        related["prev-archive"] = archive_file(feed.path, page.number - 1)
     if page.number < archive_count(feed.total, settings.entries_per_feed):
-        generator.link(href=settings.url(archive_file(feed.path, page.number + 1)), rel="next-archive",
-                       type=FeedFormat.ATOM.media_type)
-    if settings.hub:
-        generator.link(href=settings.hub, rel="hub")
-    generator.link(href=settings.base_url, rel="alternate", type="text/html")
+        related["next-archive"] = archive_file(feed.path, page.number + 1)
+    _links(generator, settings, path, FeedFormat.ATOM, related)
     return Rendered(path=path, data=_with_stylesheet(generator.atom_str(pretty=True), settings))
 
 
@@ -195,15 +189,24 @@ def _generator(feed: Feed, settings: Settings, entries: list[FeedEntry]) -> Feed
     return generator
 
 
-def _serialize(generator: FeedGenerator, feed: Feed, fmt: FeedFormat, settings: Settings) -> bytes:
-    # Links are set per format, `self` first: RSS's channel <link> is the last link added.
-    generator.link(href=settings.url(feed_file(feed, fmt)), rel="self", type=fmt.media_type, replace=True)
+def _links(generator: FeedGenerator, settings: Settings, path: str, fmt: FeedFormat,
+           related: dict[str, str]) -> None:
+    """A document's links, replacing any set before: `self` first, then `related` (rel -> path
+    of another document of this format), the hub, and the site last, because RSS's channel
+    <link> is the last link added (a feedgen trap)."""
+    generator.link(href=settings.url(path), rel="self", type=fmt.media_type, replace=True)
     if settings.hub:
         generator.link(href=settings.hub, rel="hub")  # Atom's; RSS gets it from _HubLink
-    if fmt is FeedFormat.ATOM and (newest := archive_count(feed.total, settings.entries_per_feed)):
-        generator.link(href=settings.url(archive_file(feed.path, newest)), rel="prev-archive",
-                       type=fmt.media_type)
+    for rel, other in related.items():
+        generator.link(href=settings.url(other), rel=rel, type=fmt.media_type)
     generator.link(href=settings.base_url, rel="alternate", type="text/html")
+
+
+def _serialize(generator: FeedGenerator, feed: Feed, fmt: FeedFormat, settings: Settings) -> bytes:
+    related = {}
+    if fmt is FeedFormat.ATOM and (newest := archive_count(feed.total, settings.entries_per_feed)):
+        related["prev-archive"] = archive_file(feed.path, newest)
+    _links(generator, settings, feed_file(feed, fmt), fmt, related)
     if fmt is FeedFormat.ATOM:
         data: bytes = generator.atom_str(pretty=True)
     else:
