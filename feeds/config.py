@@ -43,6 +43,7 @@ class Settings:
     default_category: str = "News"
     default_author: str = "Newsroom"
     entries_per_feed: int = 50
+    archives: bool = False  # RFC 5005 archive pages: every entry, not only the newest N, stays published
     zones: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     hub: str | None = None  # WebSub hub: feeds link to it with rel="hub", `feeds ping` notifies it
     cache_dir: Path | None = None  # the build cache; None: `.feeds-cache` beside the output folder
@@ -65,6 +66,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "default_category": str,
     "default_author": str,
     "entries_per_feed": int,
+    "archives": bool,
     "zones": dict,
     "hub": str,
     "cache_dir": (str, Path),
@@ -129,7 +131,7 @@ def _validate(raw: dict[str, Any], *, where: str) -> Settings:
         problems.append(f"unknown setting {key!r}")
     for key, kind in _KEYS.items():
         value = raw.get(key)
-        if value is not None and (not isinstance(value, kind) or isinstance(value, bool)):
+        if value is not None and (not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool)):
             expected = kind[0] if isinstance(kind, tuple) else kind
             problems.append(f"{key} must be a {expected.__name__}, not {type(value).__name__}")
             raw.pop(key)
@@ -193,6 +195,7 @@ def _validate(raw: dict[str, Any], *, where: str) -> Settings:
         default_category=raw.get("default_category", "News"),
         default_author=raw.get("default_author", "Newsroom"),
         entries_per_feed=per_feed,
+        archives=raw.get("archives", False),
         zones=MappingProxyType(dict(zones)),
         hub=hub,
     )

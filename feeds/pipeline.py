@@ -514,6 +514,8 @@ class _Build:
             for renderer in FEED_RENDERERS:
                 key = self.render_key(feed, renderer.__qualname__, feed.entries, skip=("entries",))
                 yield key, partial(_FeedJob, feed=feed, renderer=renderer)
+            if not self.settings.archives:
+                continue
             for page in archive_pages(members[feed.path], self.settings.entries_per_feed):
                 # A page's bytes do not depend on the feed's total, only on whether a newer page
                 # exists: so a full page keeps its key, and comes from the store, forever.

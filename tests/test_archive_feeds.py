@@ -49,7 +49,7 @@ def follow(output: Path, start: str) -> list[str]:
 @pytest.mark.parametrize("feed_path", ["atom.xml", "category/world/atom.xml", "author/jane-roe/atom.xml"])
 def test_full_pages_stay_byte_identical_while_the_subscription_moves(tmp_path: Path, feed_path: str) -> None:
     articles, output = tmp_path / "articles", tmp_path / "out"
-    settings = make_settings(articles, output, entries_per_feed=CAP)
+    settings = make_settings(articles, output, entries_per_feed=CAP, archives=True)
     frozen: dict[str, bytes] = {}
     subscription: list[bytes] = []
     for n in range(1, 15):  # past four caps
@@ -75,7 +75,7 @@ def test_archive_pages_link_current_and_neighbours(tmp_path: Path) -> None:
     articles, output = tmp_path / "articles", tmp_path / "out"
     for n in range(1, 11):
         write_article(articles, f"story-{n:02d}.txt", story(n, "World"))
-    pipeline.build(make_settings(articles, output, entries_per_feed=CAP))
+    pipeline.build(make_settings(articles, output, entries_per_feed=CAP, archives=True))
     # 10 entries, 3 in the subscription document: 7 archived on pages of 3, 3 and 1.
     assert sorted(p.name for p in (output / "archive").iterdir()) == ["1.xml", "2.xml", "3.xml"]
     first, middle, newest = (parse(output, f"{BASE_URL}archive/{n}.xml") for n in (1, 2, 3))
@@ -94,7 +94,7 @@ def test_no_archive_while_the_feed_holds_everything(tmp_path: Path) -> None:
     articles, output = tmp_path / "articles", tmp_path / "out"
     for n in range(1, CAP + 1):
         write_article(articles, f"story-{n:02d}.txt", story(n, "World"))
-    pipeline.build(make_settings(articles, output, entries_per_feed=CAP))
+    pipeline.build(make_settings(articles, output, entries_per_feed=CAP, archives=True))
     assert not (output / "archive").exists()
     assert link(parse(output, BASE_URL + "atom.xml"), "prev-archive") is None
 
@@ -103,7 +103,7 @@ def test_the_json_report_lists_each_feeds_archive_pages(tmp_path: Path) -> None:
     articles, output = tmp_path / "articles", tmp_path / "out"
     for n in range(1, 11):
         write_article(articles, f"story-{n:02d}.txt", story(n, "World"))
-    result = pipeline.build(make_settings(articles, output, entries_per_feed=CAP))
+    result = pipeline.build(make_settings(articles, output, entries_per_feed=CAP, archives=True))
     feeds = {f["title"]: f["files"] for f in json.loads(report.as_json(result))["feeds"]}
     assert feeds["Test News"] == ["atom.xml", "rss.xml", "feed.json", "archive/1.xml", "archive/2.xml",
                                   "archive/3.xml"]

@@ -81,6 +81,19 @@ def test_wrong_types_and_bad_toml(tmp_path: Path) -> None:
         load_settings(config_file=None, cwd=tmp_path, overrides={})
 
 
+def test_archives_is_a_switch_that_is_off_unless_asked_for(tmp_path: Path) -> None:
+    (tmp_path / "feeds.toml").write_text(GOOD)
+    assert not load_settings(config_file=None, cwd=tmp_path, overrides={}).archives
+    (tmp_path / "feeds.toml").write_text(GOOD.replace("[zones]", "archives = true\n\n[zones]"))
+    assert load_settings(config_file=None, cwd=tmp_path, overrides={}).archives
+    (tmp_path / "feeds.toml").write_text(GOOD.replace("[zones]", 'archives = "yes"\n\n[zones]'))
+    with pytest.raises(ConfigError, match="archives must be a bool, not str"):
+        load_settings(config_file=None, cwd=tmp_path, overrides={})
+    (tmp_path / "feeds.toml").write_text(GOOD.replace("entries_per_feed = 20", "entries_per_feed = true"))
+    with pytest.raises(ConfigError, match="entries_per_feed must be a int, not bool"):
+        load_settings(config_file=None, cwd=tmp_path, overrides={})
+
+
 def test_a_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="Cannot read the settings file"):
         load_settings(config_file=tmp_path / "nope.toml", cwd=tmp_path, overrides={})

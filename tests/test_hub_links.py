@@ -20,7 +20,7 @@ def test_every_feed_document_links_the_hub(tmp_path: Path, hub: str | None) -> N
     for n in range(3):
         write_article(articles, f"story-{n}.txt", SIMPLE.replace("2024-03-05", f"2024-03-0{n + 1}"))
     output = tmp_path / "out"
-    pipeline.build(make_settings(articles, output, hub=hub, entries_per_feed=1))
+    pipeline.build(make_settings(articles, output, hub=hub, entries_per_feed=1, archives=True))
     xml_files = [*output.rglob("atom.xml"), *output.rglob("rss.xml"), *output.rglob("archive/*.xml")]
     assert any("archive" in p.parts for p in xml_files)
     for path in xml_files:

@@ -65,22 +65,23 @@ def test_a_parallel_build_writes_the_bytes_of_a_serial_build(corpus: Path, tmp_p
     assert snapshot(tmp_path / "parallel" / "output") == snapshot(tmp_path / "serial" / "output")
 
 
-def test_the_build_writes_what_the_plain_stages_write(corpus: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("archives", [False, True])
+def test_the_build_writes_what_the_plain_stages_write(corpus: Path, tmp_path: Path, archives: bool) -> None:
     """Light articles, the store and streamed pages change nothing: the stages called one
     after the other on whole articles give the same bytes and the same report."""
-    settings = make_settings(corpus, tmp_path / "plain" / "output")
+    settings = make_settings(corpus, tmp_path / "plain" / "output", archives=archives)
     sources = find_sources(corpus, frozenset(READERS))
     parsed = [pipeline.parse_source(s, settings) for s in sources]
     grouped = group([p.article for p in parsed if p.article is not None], settings)
-    archives = (render_archive(feed, page, settings) for feed in grouped.feeds
-                for page in archive_pages(grouped.members[feed.path], settings.entries_per_feed))
+    archive_files = (render_archive(feed, page, settings) for feed in grouped.feeds
+                for page in archive_pages(grouped.members[feed.path], settings.entries_per_feed) if archives)
     files = itertools.chain(render_feeds(grouped.feeds, settings), render_json_feeds(grouped.feeds, settings),
-                            archives, render_pages(grouped.feeds, grouped.published, settings))
+                            archive_files, render_pages(grouped.feeds, grouped.published, settings))
     publish(files, settings.output)
     diagnostics = sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics),
                          key=lambda d: (d.file, d.line, d.code))
 
-    report = pipeline.build(make_settings(corpus, tmp_path / "piped" / "output"))
+    report = pipeline.build(make_settings(corpus, tmp_path / "piped" / "output", archives=archives))
     assert report.feeds == grouped.feeds
     assert report.diagnostics == tuple(diagnostics)
     assert snapshot(tmp_path / "piped" / "output") == snapshot(tmp_path / "plain" / "output")
