@@ -7,22 +7,31 @@ output exactly as it was. A folder is only ever replaced if a previous build of
 ours wrote it (it holds our manifest) or it is empty: pointing `--output` at a
 folder of your own by mistake cannot delete it.
 
+The new tree starts from the *spare*: `.<output>.spare`, the output before the
+current one, which the previous build kept instead of deleting it. Bringing it up
+to date costs what changed in the last two builds, where writing or linking every
+file and deleting the old tree costs what the whole site holds (seconds for
+100,000 pages). Its files are trusted only with its manifest, and only when not
+modified since that manifest was written; the rest of the spare is removed.
+
 The steps, and what a build killed (even `kill -9`) during each leaves:
 
 1. lock the parent folder (`flock`; the kernel drops it when the process dies),
    so two builds never publish to one output at once;
 2. mend what an earlier killed build left (`_recover`);
-3. write every file into `.<output>.new-XXXX` beside `output`, then the manifest
-   (a file with the bytes of the previous build is hard-linked from `output`
-   instead: the old tree is only read, and no build ever writes into a file it
-   did not just create, so the shared inode never changes)
-   -> killed here: `output` untouched, the staging folder is removed next time;
+3. take the spare, deleting its manifest first so that a half-updated spare is
+   never trusted (else, or when there is none, a new `.<output>.new-XXXX`);
+   write every file that is not already there with its bytes, or hard-link it
+   from `output` when it has the bytes the previous build wrote there (the old
+   tree is only read, and no build ever writes into an existing file, only new
+   files renamed into place, so shared inodes never change); remove what is not
+   published any more; write the manifest
+   -> killed here: `output` untouched; the next build removes the draft;
 4. flush the file system once (`syncfs`), so the tree swapped in is never a tree
    of empty files after a power cut;
 5. swap the two folders in one `renameat2(RENAME_EXCHANGE)` -> `output` is the old
    tree before and the new tree after, never anything else;
-6. remove the old tree (now in the staging folder) -> killed here: the new
-   output is complete, the leftover is removed next time.
+6. keep the old tree (now in the staging folder) as the spare.
 
 Without RENAME_EXCHANGE (another OS or file system) step 5 is plain renames:
 `output` aside to `.<output>.old`, staging to `output`, the old tree into staging.
@@ -63,7 +72,7 @@ class Published:
     removed: tuple[str, ...]  # files of the previous build that are gone
 
 
-def publish(files: Iterable[Rendered], output: Path) -> Published:
+def publish(files: Iterable[Rendered | Reused], output: Path) -> Published:
     """Write `files` as the complete new content of `output`."""
     output = output.absolute()
     try:
@@ -74,19 +83,14 @@ def publish(files: Iterable[Rendered], output: Path) -> Published:
         _recover(output)
         _check_replaceable(output)
         previous = read_manifest(output)
+        tree = _Tree.prepare(output, previous)
         try:
-            staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-            staging.chmod(0o755)  # mkdtemp's 0700 would hide the swapped-in folder from a web server
-        except OSError as e:
-            raise PublishError(f"Cannot create a folder beside {output}: {e.strerror}.", path=output) from e
-        try:
-            digests = _write_tree(staging, files, previous, output)
-            _swap(staging, output)
+            digests = tree.fill(files)
+            _swap(tree.root, output)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(tree.root, ignore_errors=True)
             raise
-        # After the swap `staging` holds the previous tree (or nothing): it is garbage now.
-        shutil.rmtree(staging, ignore_errors=True)
+        tree.retire(_spare(output))  # it holds the previous output now: the next build's starting point
     return Published(
         output=output,
         files=digests,
@@ -120,42 +124,171 @@ def _is_plain(path: str) -> bool:
         part in ("", ".", "..") for part in path.split("/"))
 
 
-def _write_tree(root: Path, files: Iterable[Rendered], previous: Mapping[str, str] | None = None,
-                current: Path | None = None) -> dict[str, str]:
-    """Write `files` below `root`; return path -> sha256.
+class _Tree:
+    """The staging tree of one build: the spare (the output before last, brought up to date),
+    else a new folder. Every file is either already right there (`trusted`), hard-linked from
+    the current output, or written; nothing is ever written into an existing file, so a file
+    shared by hard link with the current output never changes under it."""
 
-    A file whose bytes are those the previous build wrote (`previous`, the manifest
-    of `current`) is hard-linked from `current` instead of written: no bytes to
-    write now, and removing the old tree later only drops names. The old tree is
-    never modified, and nothing ever writes into a linked file afterwards (every
-    build writes new files into a new tree), so sharing the inode is safe.
-    """
-    digests: dict[str, str] = {}
-    top = os.fspath(root)
-    made: set[str] = {top}
-    links = _Linker(current, previous or {})
+    def __init__(self, root: Path, trusted: dict[str, str], links: _Linker) -> None:
+        self.root = root
+        self.trusted = trusted  # path -> sha256 of the files already in `root` with those bytes
+        self.links = links
+
+    @classmethod
+    def prepare(cls, output: Path, previous: Mapping[str, str]) -> _Tree:
+        links = _Linker(output, previous)
+        spare = _spare(output)
+        try:
+            spare_files = read_manifest(spare)
+            if spare_files:
+                # Without its manifest the spare is a draft, which a killed build leaves for
+                # the next one to remove: it is never trusted again.
+                written_by = os.stat(spare / MANIFEST).st_mtime_ns
+                os.unlink(spare / MANIFEST)
+                _sync_folder(spare)
+                return cls(spare, _inventory(spare, spare_files, written_by), links)
+            if spare.exists() or spare.is_symlink():
+                _remove(spare)
+            staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+            staging.chmod(0o755)  # mkdtemp's 0700 would hide the swapped-in folder from a web server
+        except OSError as e:
+            raise PublishError(f"Cannot prepare a folder beside {output}: {e}.", path=output) from e
+        return cls(staging, {}, links)
+
+    def fill(self, files: Iterable[Rendered | Reused]) -> dict[str, str]:
+        """Make the tree hold exactly `files` and a manifest of them; return path -> sha256."""
+        digests: dict[str, str] = {}
+        top = os.fspath(self.root)
+        made: set[str] = {top}
+        try:
+            for file in files:
+                path = file.path
+                if not _is_plain(path):
+                    safe_relative(path)  # raises
+                if path in digests or path in _RESERVED:
+                    raise PublishError(f"Two outputs want the same file {path!r}; nothing was published.")
+                data = file.data if isinstance(file, Rendered) else None
+                digests[path] = file.digest if isinstance(file, Reused) else hashlib.sha256(file.data).hexdigest()
+                if self.trusted.get(path) == digests[path]:
+                    continue
+                target = os.path.join(top, path)  # a plain path (checked above): stays below `top`
+                parent = os.path.dirname(target)
+                if parent not in made:
+                    _make_folder(top, parent)
+                    made.add(parent)
+                # A file the spare holds with other bytes is replaced by a rename, never rewritten.
+                staged = os.path.join(top, _INCOMING) if path in self.trusted else target
+                if self.trusted and staged == target and os.path.isdir(target):
+                    shutil.rmtree(target)  # a folder in the spare where a file is published now
+                size = len(data) if data is not None else None
+                if not self.links.link(path, digests[path], size, staged):
+                    if isinstance(file, Reused):
+                        data = file.render()  # the previous file is gone or changed: make it again
+                        digests[path] = hashlib.sha256(data).hexdigest()
+                    assert data is not None, "a rendered file without bytes"
+                    _write_file(staged, data)
+                if staged != target:
+                    os.replace(staged, target)
+            self._drop(set(self.trusted).difference(digests))
+            manifest = {"format": _MANIFEST_FORMAT, "generator": "feeds", "files": dict(sorted(digests.items()))}
+            (self.root / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
+            _sync(self.root)
+        except OSError as e:
+            raise PublishError(f"Cannot write the new feeds beside the output folder: {e}.", path=self.root) from e
+        return digests
+
+    def _drop(self, paths: Iterable[str]) -> None:
+        """Remove the spare's files that this build does not publish, and folders left empty."""
+        folders: set[str] = set()
+        for path in paths:
+            # Already gone where a file and a folder traded places; a published folder is never unlinked.
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError):
+                os.unlink(os.path.join(self.root, path))
+            folders.update(str(parent) for parent in PurePosixPath(path).parents if parent.name)
+        for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):  # deepest first
+            with contextlib.suppress(OSError):  # not empty: it still holds published files
+                os.rmdir(os.path.join(self.root, folder))
+
+    def retire(self, spare: Path) -> None:
+        """After the swap: keep the previous output as the spare, or remove what is not one."""
+        if not (self.root / MANIFEST).is_file():  # there was no previous output
+            shutil.rmtree(self.root, ignore_errors=True)
+        elif self.root != spare:
+            try:
+                self.root.rename(spare)
+            except OSError:
+                shutil.rmtree(self.root, ignore_errors=True)  # only a slower next build
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reused:
+    """A file whose bytes the last build already published (`digest`, from the manifest): it is
+    linked from there, and `render` is called only when that file is gone or was changed."""
+
+    path: str
+    digest: str
+    render: Callable[[], bytes]
+
+
+_INCOMING = ".feeds-incoming"  # a file being put in place in the spare
+_RESERVED = frozenset({MANIFEST, _INCOMING})
+
+
+def _spare(output: Path) -> Path:
+    """Where the output before the current one is kept, to start the next build from."""
+    return output.with_name(f".{output.name}.spare")
+
+
+def _inventory(root: Path, manifest: Mapping[str, str], written_by: int) -> dict[str, str]:
+    """The files of the spare `root` that still hold the bytes its `manifest` lists: those not
+    changed since it was written (a write sets the modification time; a hard link edited
+    through the output shows here too). Everything else in it is removed."""
+    trusted: dict[str, str] = {}
+    pending = [(os.fspath(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                path = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, path + "/"))
+                    continue
+                digest = manifest.get(path)
+                if digest is not None and entry.is_file(follow_symlinks=False) \
+                        and entry.stat(follow_symlinks=False).st_mtime_ns <= written_by:
+                    trusted[path] = digest
+                else:
+                    os.unlink(entry.path)
+    return trusted
+
+
+def _make_folder(top: str, folder: str) -> None:
+    """`os.makedirs`, removing a file of the spare that stands where a folder must be."""
     try:
-        for file in files:
-            path, data = file.path, file.data
-            if not _is_plain(path):
-                safe_relative(path)  # raises
-            if path in digests or path == MANIFEST:
-                raise PublishError(f"Two outputs want the same file {path!r}; nothing was published.")
-            target = os.path.join(top, path)  # a plain path (checked above): stays below `top`
-            parent = os.path.dirname(target)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            digest = hashlib.sha256(data).hexdigest()
-            if not links.link(path, digest, len(data), target):
-                _write_file(target, data)
-            digests[path] = digest
-        manifest = {"format": _MANIFEST_FORMAT, "generator": "feeds", "files": dict(sorted(digests.items()))}
-        (root / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
-        _sync(root)
-    except OSError as e:
-        raise PublishError(f"Cannot write the new feeds beside the output folder: {e}.", path=root) from e
-    return digests
+        os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        here = top
+        for part in os.path.relpath(folder, top).split(os.sep):
+            here = os.path.join(here, part)
+            if os.path.lexists(here) and not os.path.isdir(here):
+                os.unlink(here)
+        os.makedirs(folder, exist_ok=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_file(target: str, data: bytes) -> None:
@@ -178,7 +311,7 @@ class _Linker:
             with contextlib.suppress(OSError):
                 self._written_by = os.stat(os.path.join(self._top, MANIFEST)).st_mtime_ns
 
-    def link(self, path: str, digest: str, size: int, target: str) -> bool:
+    def link(self, path: str, digest: str, size: int | None, target: str) -> bool:
         """True when `target` is now a hard link of the previous build's identical file."""
         if self._written_by < 0 or self._previous.get(path) != digest:
             return False
@@ -192,7 +325,7 @@ class _Linker:
         try:
             # Check what was linked, not the old name: no race between check and link.
             info = os.lstat(target)
-            if stat.S_ISREG(info.st_mode) and info.st_size == size and info.st_mtime_ns <= self._written_by:
+            if stat.S_ISREG(info.st_mode) and size in (None, info.st_size) and info.st_mtime_ns <= self._written_by:
                 return True
             os.unlink(target)
         except OSError:

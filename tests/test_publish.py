@@ -29,7 +29,9 @@ def test_first_publish_and_replacement(tmp_path: Path) -> None:
     assert second.removed == ("sub/b",)
     assert {k: v for k, v in tree(out).items() if k != MANIFEST} == {"a": "1", "c": "3"}
     assert set(read_manifest(out)) == {"a", "c"}
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
+    # No staging folder left behind; the output before this one is kept as the next build's spare.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.spare", "out"]
+    assert {k: v for k, v in tree(tmp_path / ".out.spare").items() if k != MANIFEST} == {"a": "1", "sub/b": "2"}
 
 
 def test_a_failing_build_leaves_the_previous_output(tmp_path: Path) -> None:
@@ -78,7 +80,7 @@ def test_recovers_the_previous_output_set_aside_by_a_killed_build(tmp_path: Path
     (tmp_path / ".out.new-abc").mkdir()
     publish(files(a="new"), out)
     assert tree(out)["a"] == "new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.spare", "out"]
 
 
 def test_two_builds_never_publish_to_one_output_at_once(tmp_path: Path) -> None:

@@ -81,6 +81,8 @@ def counted_rename(self, target):
 if stage == "staging-created":
     publish.tempfile = type(tempfile)("tempfile")
     publish.tempfile.mkdtemp = after(tempfile.mkdtemp, die)
+elif stage == "spare-writing":  # the first file written into the spare
+    publish._write_file = before(publish._write_file, die)
 elif stage in ("writing", "disk-full"):
     publish._write_file = counted(publish._write_file)
     publish._Linker.link = counted(publish._Linker.link)
@@ -107,8 +109,9 @@ KILLED = -signal.SIGKILL
 
 
 def beside(output: Path) -> list[str]:
-    """What else is in the output's parent folder: staging leftovers (the build cache is expected)."""
-    return sorted(p.name for p in output.parent.iterdir() if p.name not in ("output", CACHE_FOLDER))
+    """What else is in the output's parent folder: staging leftovers (the build cache and the
+    spare, the output before last, are expected)."""
+    return sorted(p.name for p in output.parent.iterdir() if p.name not in ("output", ".output.spare", CACHE_FOLDER))
 
 
 def run(stage: str, articles: Path, output: Path) -> subprocess.CompletedProcess[str]:
@@ -162,6 +165,26 @@ def test_killed_before_the_swap_leaves_the_old_output(site: Site, tmp_path: Path
     assert snapshot(output) == site.old
     assert all(name.startswith(".output.new-") for name in beside(output))
     site.rebuild_cleans_up(output)
+
+
+def test_killed_while_bringing_the_spare_up_to_date(site: Site, tmp_path: Path) -> None:
+    """The spare is the output before last: a kill while it is rewritten leaves the output as it
+    was, and the next build, which cannot trust that spare any more, publishes the right tree."""
+    output = site.deploy(tmp_path)
+    site.rebuild_cleans_up(output)  # output: the new build; spare: the old one
+    third = tmp_path / "third-articles"
+    shutil.copytree(site.new_articles, third)
+    first = sorted(third.rglob("*.txt"))[0]
+    first.write_text(first.read_text("utf-8") + "\nOne more paragraph, added later.\n", "utf-8")
+    expected = tmp_path / "expected"
+    pipeline.build(make_settings(third, expected))
+
+    assert run("spare-writing", third, output).returncode == KILLED
+    assert snapshot(output) == site.new
+    report = pipeline.build(make_settings(third, output))
+    assert report.published > 0
+    assert snapshot(output) == snapshot(expected)
+    assert snapshot(output.with_name(".output.spare")) == site.new
 
 
 def test_killed_after_the_swap_leaves_the_whole_new_output(site: Site, tmp_path: Path) -> None:

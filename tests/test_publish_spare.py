@@ -1,0 +1,118 @@
+"""The spare: the output before the current one, kept beside it and brought up to date by the
+next build instead of writing (or linking) every file again. Whatever happened to it, the
+published tree is exactly the files the build rendered."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from feeds.publish import MANIFEST, Reused, publish, read_manifest
+from feeds.render import Rendered
+
+
+def files(**contents: str) -> list[Rendered]:
+    return [Rendered(path=p.replace("__", "/"), data=c.encode()) for p, c in contents.items()]
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != MANIFEST}
+
+
+def builds(out: Path, *contents: dict[str, str]) -> None:
+    for content in contents:
+        publish(files(**content), out)
+        assert tree(out) == {k.replace("__", "/"): v for k, v in content.items()}
+        assert set(read_manifest(out)) == set(tree(out))
+
+
+def test_every_build_from_the_spare_publishes_exactly_its_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    builds(out, {"a": "1", "b": "1", "sub__c": "1"},
+           {"a": "2", "b": "1", "sub__c": "1", "d": "1"},  # the first spare
+           {"a": "2", "b": "3", "d": "1", "e__f": "1"},  # the spare is the first build: two builds behind
+           {"a": "4", "b": "3", "d": "1", "e__f": "1"},
+           {"a": "4"})
+    assert not (tmp_path / ".out.spare" / "sub").exists()  # folders left empty are removed
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.spare", "out"]
+
+
+def test_unchanged_files_are_one_inode_in_the_output_and_the_spare(tmp_path: Path) -> None:
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    builds(out, {"same": "x", "moving": "1"}, {"same": "x", "moving": "2"}, {"same": "x", "moving": "3"})
+    assert (out / "same").stat().st_ino == (spare / "same").stat().st_ino
+    assert (spare / "moving").read_text() == "2"
+
+
+def test_a_file_edited_in_place_in_the_output_is_not_trusted_later(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    builds(out, {"a": "same", "b": "1"}, {"a": "same", "b": "2"})
+    with open(out / "a", "a") as f:  # edited through the name the spare shares
+        f.write(" but changed")
+    later = (out / MANIFEST).stat().st_mtime + 5  # an edit after the build, not in its clock tick
+    os.utime(out / "a", (later, later))
+    builds(out, {"a": "same", "b": "3"})
+    builds(out, {"a": "same", "b": "4"})
+
+
+def test_what_someone_put_in_the_output_or_the_spare_is_never_published(tmp_path: Path) -> None:
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    builds(out, {"a": "1"}, {"a": "2"})
+    (out / "CNAME").write_text("mine")
+    (spare / "stray").write_text("?")
+    (spare / "folder").mkdir()
+    (spare / "folder" / "x").write_text("?")
+    builds(out, {"a": "3"}, {"a": "4"})
+
+
+def test_a_spare_a_build_was_killed_in_is_thrown_away(tmp_path: Path) -> None:
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    builds(out, {"a": "1", "b": "1"}, {"a": "2", "b": "1"})
+
+    def killed() -> Iterator[Rendered]:
+        yield Rendered(path="a", data=b"half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        publish(killed(), out)
+    assert tree(out) == {"a": "2", "b": "1"}
+    (spare).mkdir(exist_ok=True)  # as a SIGKILL leaves it: a draft without its manifest
+    (spare / "a").write_text("half")
+    builds(out, {"a": "3", "b": "1"})
+    assert tree(spare) == {"a": "2", "b": "1"}
+
+
+def test_a_file_and_a_folder_may_trade_places(tmp_path: Path) -> None:
+    builds(tmp_path / "out", {"x": "file", "y__z": "in a folder"}, {"x": "file", "y": "file now"},
+           {"x__z": "folder now", "y": "file now"}, {"x": "file again"})
+
+
+def test_a_reused_file_is_linked_and_rendered_only_when_it_is_gone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = publish(files(page="text", other="1"), out)
+    calls: list[str] = []
+
+    def render(path: str) -> bytes:
+        calls.append(path)
+        return b"text"
+
+    def again() -> list[Rendered | Reused]:
+        return [Reused(path="page", digest=first.files["page"], render=lambda: render("page")),
+                Rendered(path="other", data=b"2")]
+
+    second = publish(again(), out)
+    assert calls == []
+    assert tree(out) == {"page": "text", "other": "2"}
+    assert second.changed == ("other",)
+    os.unlink(tmp_path / ".out.spare" / "page")  # the spare's copy goes first: it is the first build's
+    publish(again(), out)
+    assert calls == []
+    os.unlink(out / "page")
+    os.unlink(tmp_path / ".out.spare" / "page")
+    publish(again(), out)
+    assert calls == ["page"]
+    assert tree(out) == {"page": "text", "other": "2"}
