@@ -204,7 +204,8 @@ def _links(generator: FeedGenerator, settings: Settings, path: str, fmt: FeedFor
 
 def _serialize(generator: FeedGenerator, feed: Feed, fmt: FeedFormat, settings: Settings) -> bytes:
     related = {}
-    if fmt is FeedFormat.ATOM and settings.archives and (newest := archive_count(feed.total, settings.entries_per_feed)):
+    newest = archive_count(feed.total, settings.entries_per_feed) if settings.archives else 0
+    if fmt is FeedFormat.ATOM and newest:
         related["prev-archive"] = archive_file(feed.path, newest)
     _links(generator, settings, feed_file(feed, fmt), fmt, related)
     if fmt is FeedFormat.ATOM:
