@@ -7,7 +7,9 @@ Everything is keyed by what it depends on, never by when it was made:
   *fingerprint*: every setting but the folders, the package version, a hash of the package's
   own source and data files, the versions of the libraries that shape the output, and the
   schema of this cache. A stale entry therefore cannot be found, only a current one;
-- a rendered feed by the fingerprint, the feed's own fields and its entries' parse keys.
+- a rendered feed by the fingerprint, the feed's own fields and its entries' parse keys;
+- an article page's digest (not its bytes: those are in the output) by the fingerprint, the
+  article's parse key and its dates, so that an unchanged page is not rendered again.
 
 Each row carries CRC-32s of its bytes (one for the light part read to group articles, one for
 the text read to render them), and is decoded defensively: a row that fails either check is a
@@ -54,7 +56,7 @@ from feeds.errors import Code, Diagnostic
 from feeds.model import Article, Author, Category
 from feeds.render import Rendered
 
-SCHEMA = 1  # bump when the tables or the record layout change
+SCHEMA = 2  # bump when the tables or the record layout change
 DATABASE = "build.sqlite3"
 CACHE_FOLDER = ".feeds-cache"
 _BATCH = 500  # keys per SELECT … IN (…): below every SQLite's variable limit
@@ -250,6 +252,7 @@ CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS parsed(key BLOB PRIMARY KEY, light_crc INTEGER NOT NULL, light BLOB NOT NULL,
                                   text_crc INTEGER NOT NULL, summary BLOB NOT NULL, content BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS rendered(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS published(key BLOB PRIMARY KEY, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stamps(root TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
                                   mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
                                   hash BLOB NOT NULL, PRIMARY KEY(root, name));
@@ -425,6 +428,23 @@ class Store:
         with _guarded():
             self._db.execute("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?)", (key, zlib.crc32(data), data))
 
+    # -- what article pages were published as ---------------------------------------------------
+
+    def published(self, keys: Sequence[bytes]) -> dict[bytes, str]:
+        """key -> sha256 (hex) of the file last published for it, for the keys stored. (A wrong
+        digest costs nothing but a render: publish checks it against the files it has.)"""
+        found: dict[bytes, str] = {}
+        with _guarded():
+            for batch in _batches(keys):
+                query = f"SELECT key, digest FROM published WHERE key IN ({_marks(batch)})"  # noqa: S608
+                found.update((key, digest) for key, digest in self._db.execute(query, batch)
+                             if isinstance(digest, str) and len(digest) == 64)
+        return found
+
+    def put_published(self, entries: Iterable[tuple[bytes, str]]) -> None:
+        with _guarded():
+            self._db.executemany("INSERT OR REPLACE INTO published VALUES (?, ?)", entries)
+
     # -- the last build of an output ------------------------------------------------------------
 
     def last_build(self, output: str) -> Any:
@@ -449,11 +469,12 @@ class Store:
 
     # -- garbage ------------------------------------------------------------------------------
 
-    def collect(self, parse_keys: Iterable[bytes], render_keys: Iterable[bytes]) -> None:
+    def collect(self, parse_keys: Iterable[bytes], render_keys: Iterable[bytes], page_keys: Iterable[bytes]) -> None:
         """Keep the cache near the size one build needs: when a table holds more than twice
         what this build used (and some slack), every row this build did not use goes."""
         with _guarded():
-            for table, keys in (("parsed", list(parse_keys)), ("rendered", list(render_keys))):
+            for table, keys in (("parsed", list(parse_keys)), ("rendered", list(render_keys)),
+                                ("published", list(page_keys))):
                 (count,) = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
                 if count <= 2 * len(keys) + 1000:
                     continue

@@ -35,12 +35,23 @@ ul.feeds li { margin: .25rem 0; }
 
 
 def render_pages(feeds: Sequence[Feed], articles: Iterable[Article], settings: Settings) -> Iterator[Rendered]:
+    """The site's pages, then every article's."""
+    yield from site_pages(feeds, settings)
+    for article in articles:
+        yield article_page(article, settings)
+
+
+def site_pages(feeds: Sequence[Feed], settings: Settings) -> Iterator[Rendered]:
+    """The pages about the feeds: the index, the OPML list and the style sheets."""
     yield Rendered(path="index.html", data=_index(feeds, settings).encode("utf-8"))
     yield Rendered(path="feeds.opml", data=_opml(feeds, settings))
     yield Rendered(path="style.css", data=_PAGE_CSS.encode("utf-8"))
     yield Rendered(path=STYLESHEET, data=feed_stylesheet())
-    for article in articles:
-        yield Rendered(path=article_path(article.source), data=_article(article, settings).encode("utf-8"))
+
+
+def article_page(article: Article, settings: Settings) -> Rendered:
+    """The page an entry links to. It depends on the article and the settings only."""
+    return Rendered(path=article_path(article.source), data=_article(article, settings).encode("utf-8"))
 
 
 def feed_stylesheet() -> bytes:

@@ -42,11 +42,12 @@ from feeds.cache import CacheError, Record, Stamp, Store, stamp_of
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic, PublishError
 from feeds.group import group
+from feeds.ids import article_path
 from feeds.jsonfeed import render_json_feeds
 from feeds.model import Article, Feed, FeedKind
 from feeds.normalize import normalize
-from feeds.pages import render_pages
-from feeds.publish import MANIFEST, Published, publish, read_manifest
+from feeds.pages import article_page, site_pages
+from feeds.publish import MANIFEST, Published, Reused, publish, read_manifest
 from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source
 from feeds.render import FeedFormat, Rendered, render_archive, render_feeds
@@ -60,6 +61,7 @@ _RENDER_CHUNK = 8  # feed documents per task sent to a render worker
 _RENDER_AHEAD = 8  # render tasks in flight per worker: bounds the hydrated entries held at once
 _READ_STEP = 1000  # progress is reported every this many files while reading
 _COMMIT_EVERY = 1000  # parse results written to the cache per transaction
+_PAGE_STEP = 256  # article pages whose text is fetched from the store at once
 
 
 class Stage(StrEnum):
@@ -245,6 +247,14 @@ def _render_chunk(jobs: Sequence[_FeedJob]) -> list[tuple[Rendered, ...]]:
     return [_render_job(job, _worker_settings) for job in jobs]
 
 
+class _Pages:
+    """The article pages of a build: every page key used, and (key, path) of each page rendered."""
+
+    def __init__(self) -> None:
+        self.keys: list[bytes] = []
+        self.rendered: list[tuple[bytes, str]] = []
+
+
 class _Chunk:
     """Feed jobs sent to a worker together; `future` once sent."""
 
@@ -351,14 +361,16 @@ class _Build:
             return report
 
         render_keys: list[bytes] = []
-        files = self.render(feeds, grouped.published, grouped.members, render_keys)
+        pages = _Pages()
+        files = self.render(feeds, grouped.published, grouped.members, render_keys, pages)
         self.progress.stage(Stage.RENDER, (len(FeedFormat) + 1) * len(feeds) + len(grouped.published))
         published = publish(_reported(files, self.progress), self.settings.output)
         if self.store.persistent:
             # Published: a cache that fails now only makes the next build slower.
             with contextlib.suppress(CacheError):
                 self.save_stamps(root, sources, stamps, hashes, previous)
-                self.store.collect(self.keys.values(), render_keys)
+                self.store.put_published((key, published.files[path]) for key, path in pages.rendered)
+                self.store.collect(self.keys.values(), render_keys, pages.keys)
                 self.remember(self.build_key(sources, hashes), output, report, feeds)
                 self.store.commit()
         return replace(report, output=published)
@@ -501,11 +513,43 @@ class _Build:
     # -- render --------------------------------------------------------------------------------
 
     def render(self, feeds: Sequence[Feed], published: Sequence[Article], members: Mapping[str, Sequence[Article]],
-               used: list[bytes]) -> Iterator[Rendered]:
+               used: list[bytes], pages: _Pages) -> Iterator[Rendered | Reused]:
         """Every output file, lazily: each feed's files and archive pages (from the store when
         rendered before with the same entries and settings), then the pages."""
         yield from self.rendered(self.feed_jobs(feeds, members), used)
-        yield from render_pages(feeds, self.hydrated(published), self.settings)
+        yield from site_pages(feeds, self.settings)
+        yield from self.article_pages(published, pages)
+
+    def article_pages(self, articles: Sequence[Article], pages: _Pages) -> Iterator[Rendered | Reused]:
+        """Each article's page: `Reused` when the last build published it with the same key
+        (publish keeps that file, or asks for the bytes after all), else rendered now."""
+        keys = [self.page_key(a) for a in articles]
+        known = self.store.published([k for k in keys if k is not None])
+        pages.keys += (k for k in keys if k is not None)
+        for start in range(0, len(articles), _PAGE_STEP):
+            batch = list(zip(articles[start:start + _PAGE_STEP], keys[start:start + _PAGE_STEP], strict=True))
+            full = {a.source: a for a in self.hydrated([a for a, key in batch if key not in known])}
+            for article, key in batch:
+                if key is not None and key in known:
+                    yield Reused(path=article_path(article.source), digest=known[key],
+                                 render=partial(self.page_bytes, article))
+                    continue
+                page = article_page(full[article.source], self.settings)
+                if key is not None:
+                    pages.rendered.append((key, page.path))
+                yield page
+
+    def page_bytes(self, article: Article) -> bytes:
+        return article_page(next(self.hydrated([article])), self.settings).data
+
+    def page_key(self, article: Article) -> bytes | None:
+        """What an article's page depends on: the settings and package, the article's parse
+        key, and its dates (which grouping may adjust); None for an article without a key."""
+        parse_key = self.keys.get(article.source)
+        if parse_key is None:
+            return None
+        dates = f"{article.published.isoformat()} {article.updated.isoformat()}".encode()
+        return hashlib.sha256(b"page\0" + self.fingerprint + parse_key + dates).digest()
 
     def feed_jobs(self, feeds: Sequence[Feed], members: Mapping[str, Sequence[Article]]) -> Iterator[
             tuple[bytes, Callable[[], _FeedJob]]]:
@@ -662,7 +706,7 @@ def _manifest_hash(output: Path) -> bytes:
     return hashlib.sha256((output / MANIFEST).read_bytes()).digest()
 
 
-def _reported(files: Iterable[Rendered], progress: Progress) -> Iterator[Rendered]:
+def _reported(files: Iterable[Rendered | Reused], progress: Progress) -> Iterator[Rendered | Reused]:
     """`files`, telling `progress` when each was rendered and when publish has written it."""
     for file in files:
         progress.advance(Stage.RENDER)

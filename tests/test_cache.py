@@ -362,3 +362,42 @@ def test_a_damaged_rendered_feed_is_rendered_again(site: Settings, tmp_path: Pat
     rewrite(site, 7, revision=1)
     pipeline.build(site)
     assert snapshot(site.output) == clean_build(site, tmp_path)
+
+
+def test_only_the_changed_articles_page_is_rendered_again(
+    site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline.build(site)
+    rendered: list[str] = []
+    real = pipeline.article_page
+
+    def counting(article: Article, settings: Settings) -> Rendered:
+        rendered.append(article.source)
+        return real(article, settings)
+
+    monkeypatch.setattr(pipeline, "article_page", counting)
+    for revision in (1, 2, 3):  # the third build starts from the spare, which is two builds behind
+        rendered.clear()
+        rewrite(site, 7, revision=revision)
+        pipeline.build(site)
+        assert rendered == [article(7).name]
+        assert snapshot(site.output) == clean_build(site, tmp_path / str(revision))
+
+
+@pytest.mark.parametrize("damage", ["gone", "edited"])
+def test_a_page_missing_or_edited_in_the_output_is_rendered_again(
+    site: Settings, tmp_path: Path, damage: str
+) -> None:
+    pipeline.build(site)
+    page = sorted((site.output / "articles").iterdir())[0]
+    for tree in (site.output, site.output.with_name(".output.spare")):
+        if damage == "gone" or not (tree / "articles" / page.name).exists():
+            (tree / "articles" / page.name).unlink(missing_ok=True)
+        else:
+            with open(tree / "articles" / page.name, "ab") as f:  # in place: the output and the spare share it
+                f.write(b"<!-- edited -->")
+            later = (tree / MANIFEST).stat().st_mtime + 5
+            os.utime(tree / "articles" / page.name, (later, later))
+    rewrite(site, 7, revision=1)  # a change, so that the build is not skipped as a no-op
+    pipeline.build(site)
+    assert snapshot(site.output) == clean_build(site, tmp_path)
