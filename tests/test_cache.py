@@ -15,7 +15,7 @@ import pytest
 
 import feeds
 from bench.corpus import article, generate
-from feeds import cache, pipeline
+from feeds import cache, pages, pipeline
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
 from feeds.model import Article, Author, Category, Feed
@@ -369,7 +369,7 @@ def test_only_the_changed_articles_page_is_rendered_again(
 ) -> None:
     pipeline.build(site)
     rendered: list[str] = []
-    real = pipeline.article_page
+    real = pages.article_page
 
     def counting(article: Article, settings: Settings) -> Rendered:
         rendered.append(article.source)
