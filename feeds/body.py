@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from feeds.model import Block, BlockKind
@@ -31,7 +31,8 @@ from feeds.text import clean_line, collapse
 MAX_HEADING_WORDS = 15
 ELLIPSIS = "…"
 
-_BULLET = re.compile(r"^[-*•–]\s+(?=\S)")
+_MARKERS = "-*•–"
+_BULLET = re.compile(rf"^[{_MARKERS}]\s+(?=\S)")
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
 _CLOSING_PUNCTUATION = frozenset(".!?:;,…。！？：；，、")
 _CLOSERS = "\"'”’»›)]}」』"
@@ -58,11 +59,15 @@ def _clean_other(text: str) -> str:
 
 def _list_item(line: str) -> tuple[BlockKind, str] | None:
     """The kind of list and the item's text, when `line` is a list item."""
-    for pattern, kind in ((_BULLET, BlockKind.BULLETS), (_NUMBERED, BlockKind.NUMBERED)):
-        match = pattern.match(line)
-        if match:
-            return kind, line[match.end() :]
-    return None
+    first = line[:1]  # most lines start with neither a marker nor a digit (\d is isdecimal)
+    if first in _MARKERS and first:
+        pattern, kind = _BULLET, BlockKind.BULLETS
+    elif first.isdecimal():
+        pattern, kind = _NUMBERED, BlockKind.NUMBERED
+    else:
+        return None
+    match = pattern.match(line)
+    return (kind, line[match.end() :]) if match else None
 
 
 def last_mark(line: str) -> str:
@@ -80,7 +85,8 @@ def ends_closed(line: str) -> bool:
 
 def _heading_candidate(line: str) -> bool:
     """Short, with no closing punctuation: a subheading if a paragraph follows."""
-    if len(line.split()) > MAX_HEADING_WORDS or not any(c.isalnum() for c in line):
+    # Split no further than needed to know there are too many words: paragraphs are long.
+    if len(line.split(None, MAX_HEADING_WORDS)) > MAX_HEADING_WORDS or not any(c.isalnum() for c in line):
         return False
     return not ends_closed(line)
 
@@ -105,15 +111,32 @@ def parse_blocks(paragraphs: Sequence[str]) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def _escape(text: str) -> str:
-    return html.escape(_clean(text), quote=True)
-
-
 def render_html(blocks: Sequence[Block]) -> str:
     """Escaped HTML, one block per line: `<p>`, `<h2>`, `<ul><li>…</li></ul>`, `<ol>…</ol>`."""
+    return _render(blocks, _clean)
+
+
+def summarize(blocks: Sequence[Block], limit: int = 300) -> str:
+    """Plain text: the first paragraph, cut at a word boundary to at most `limit` characters
+    plus `…`. A single word longer than `limit` is cut inside the word."""
+    return _cut(_summary_source(blocks, _clean), limit)
+
+
+def render_body(paragraphs: Sequence[str], limit: int = 300) -> tuple[str, str]:
+    """The summary and the HTML of the body lines: summarize and render_html of
+    parse_blocks(paragraphs), without cleaning the text again (parse_blocks gives it clean)."""
+    blocks = parse_blocks(paragraphs)
+    return _cut(_summary_source(blocks, _as_is), limit), _render(blocks, _as_is)
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def _render(blocks: Sequence[Block], clean: Callable[[str], str]) -> str:
     out: list[str] = []
     for block in blocks:
-        texts = [t for t in (_escape(item) for item in block.items) if t]
+        texts = [t for t in (html.escape(clean(item), quote=True) for item in block.items) if t]
         if not texts:
             continue
         if block.kind in (BlockKind.BULLETS, BlockKind.NUMBERED):
@@ -125,21 +148,20 @@ def render_html(blocks: Sequence[Block]) -> str:
     return "\n".join(out)
 
 
-def _summary_source(blocks: Sequence[Block]) -> str:
+def _summary_source(blocks: Sequence[Block], clean: Callable[[str], str]) -> str:
     """The first paragraph; without one, the first list item or heading."""
-    texts = [(b.kind, t) for b in blocks for t in (_clean(i) for i in b.items) if t]
-    for kind, text in texts:
-        if kind is BlockKind.PARAGRAPH:
-            return text
-    return texts[0][1] if texts else ""
+    first = ""
+    for block in blocks:
+        for text in filter(None, map(clean, block.items)):
+            if block.kind is BlockKind.PARAGRAPH:
+                return text
+            first = first or text
+    return first
 
 
-def summarize(blocks: Sequence[Block], limit: int = 300) -> str:
-    """Plain text: the first paragraph, cut at a word boundary to at most `limit` characters
-    plus `…`. A single word longer than `limit` is cut inside the word."""
+def _cut(text: str, limit: int) -> str:
     if limit < 1:
         raise ValueError(f"summary limit must be at least 1, not {limit}")
-    text = _summary_source(blocks)
     if len(text) <= limit:
         return text
     # The last space at or before `limit`: text[:cut] ends on a whole word.

@@ -224,6 +224,12 @@ _BRACKETS = re.compile(r"[()\[\]{}|·•]")
 
 def _clean(text: str) -> str:
     """One plain form: NFC, ASCII digits, plain dashes and quotes, no accents, single spaces."""
+    if text.isascii():  # of the steps of _clean_any, only these change ASCII text (` is a quote)
+        return _SPACE.sub(" ", text.replace("`", "'")).strip()
+    return _clean_any(text)
+
+
+def _clean_any(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
     text = _QUOTES.sub("'", _DASHES.sub("-", text))
@@ -559,15 +565,180 @@ def _may_name_month_and_day(text: str) -> bool:
     return not plain.isdisjoint(_ASCII_WORD.findall(folded)) or (other is not None and other.search(folded) is not None)
 
 
+_Strict = tuple[tuple[str, zones.Choice] | ParsedDate, _Reading | None]
+
+
 @lru_cache(maxsize=_MEMO_SIZE)
-def _strict(text: str, key: _ContextKey) -> tuple[tuple[str, zones.Choice] | ParsedDate, _Reading | None]:
+def _strict(text: str, key: _ContextKey) -> _Strict:
     """Steps 1 to 3 with a strict reading: what _prepare gives, and the reading when the zone
     words allow one."""
+    return _fast(text, key) or _full_strict(text, key)
+
+
+def _full_strict(text: str, key: _ContextKey) -> _Strict:
     ctx = _context(key)
     prepared = _prepare(text, ctx)
     if isinstance(prepared, ParsedDate) or not prepared[1].clear:
         return prepared, None
     return prepared, _read(prepared[0], ctx, fuzzy=False)
+
+
+# --- Fast path ------------------------------------------------------------------------------------
+#
+# Most date lines are written in a few plain forms: "March 8, 2019 at 8:33 am EST", "8 March
+# 2019, 8:33 pm HKT", "2019-03-22 03:21 +0800". On those the steps above only take out the zone
+# and the filler "at" and name the month in English, and dateutil reads the numbers as written:
+# _fast gives what _full_strict gives (tests/test_dates.py checks it against it) without their
+# dozen regex passes and two dateutil parses. Any other text, or a word that the context's
+# tables may give another meaning (a relative word, a zone phrase, a filler), is left to them.
+# A year is four digits not starting with 0: dateutil reads "0099" as 1999.
+
+_FAST_FORM = re.compile(
+    r"(?:(?P<month>[A-Z][a-z]{2,8}) (?P<mday>\d{1,2}), (?P<myear>[1-9]\d{3})"
+    r"|(?P<day>\d{1,2}) (?P<dmonth>[A-Z][a-z]{2,8}) (?P<dyear>[1-9]\d{3})"
+    r"|(?P<iyear>[1-9]\d{3})-(?P<imonth>\d\d)-(?P<iday>\d\d))"
+    r"(?:(?P<sep> at |, | )(?P<hour>\d{1,2}):(?P<minute>\d\d)(?: (?P<ampm>[ap]m))?)?"
+    r"(?: (?:(?P<offset>[+-]\d\d:?\d\d)|(?P<zone>[A-Z]{2,5})))?"
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Zone words that a normalizing step before find_zones would rewrite ("NOON" -> "12:00 pm").
+_CLOCK_WORDS = frozenset({"am", "pm", "noon", "uhr"})
+
+
+@dataclass(frozen=True, slots=True)
+class _FastWords:
+    """What the fast path knows about the words of one language and zone table; each word is
+    judged once and remembered (there are few: month names, "at", "am", "pm", zone words)."""
+
+    words: _Words
+    user: Mapping[str, zones.Zone]
+    language: str
+    # A letter run of the text that one of these fully matches may begin a relative phrase or
+    # a zone phrase: a phrase can only match where its first letters are a whole letter run.
+    starts: re.Pattern[str]
+    months: dict[str, tuple[str, int] | None] = field(default_factory=dict)
+    plain_words: dict[str, bool] = field(default_factory=dict)
+    choices: dict[str, zones.Choice | None] = field(default_factory=dict)
+
+    def month(self, word: str) -> tuple[str, int] | None:
+        """A month name that no step before the names changes: its English name and number."""
+        if word not in self.months:
+            name = self.words.names.get(_fold(word))  # "" for a weekday
+            kept = not self.starts.fullmatch(word) and not self.words.filler.fullmatch(word)
+            self.months[word] = (name, _english_months().index(name) + 1) if name and kept else None
+        return self.months[word]
+
+    def plain(self, word: str) -> bool:
+        """True for a word that the full path leaves as it is: "am", "pm"."""
+        if word not in self.plain_words:
+            self.plain_words[word] = not (
+                self.starts.fullmatch(word) or self.words.filler.fullmatch(word) or _fold(word) in self.words.names
+            )
+        return self.plain_words[word]
+
+    def at_is_filler(self) -> bool:
+        """True when "at" is taken out as a filler and starts no phrase."""
+        if "at" not in self.plain_words:
+            self.plain_words["at"] = bool(self.words.filler.fullmatch("at")) and not self.starts.fullmatch("at")
+        return self.plain_words["at"]
+
+    def choice(self, zone: str) -> zones.Choice | None:
+        """The choice for a text whose only zone word is `zone` (a word in capitals, an offset
+        written after a time, or "" for none), when it names a known zone or none."""
+        if zone not in self.choices:
+            self.choices[zone] = self._choose(zone)
+        return self.choices[zone]
+
+    def _choose(self, zone: str) -> zones.Choice | None:
+        if not zone:
+            return zones.choose([])
+        if zone[0] in "+-":
+            mention: zones.Mention | None = zones.offset_after_time(zone)
+        elif self.starts.fullmatch(zone) or zone.lower() in _CLOCK_WORDS:
+            return None  # a step before find_zones would read it
+        else:
+            is_date_word = self.words.is_date_word
+            mention = zones.zone_word(zone, language=self.language, user=self.user, is_date_word=is_date_word)
+        if mention is None or mention.zone is None or mention.invalid:
+            return None
+        return zones.choose([mention])
+
+
+def _first_letters(phrases: list[str] | tuple[str, ...] | frozenset[str]) -> list[str] | None:
+    """The first letter run of each phrase; None when one does not begin with a letter."""
+    runs = [_LETTERS.match(p) for p in phrases]
+    return None if any(r is None for r in runs) else [r[0] for r in runs if r is not None]
+
+
+@lru_cache(maxsize=64)
+def _fast_words(language: str, table: tuple[tuple[str, str], ...]) -> _FastWords | None:
+    """Per language and configured zone table (not per header date, as the memo is)."""
+    words = _words(language)
+    user = zones.user_table(dict(table))
+    tables, _ = _tables()
+    own = [tables[tag] for tag in dict.fromkeys(("en", zones.language_tags(language or "en")[-1])) if tag in tables]
+    relative = _first_letters([w for t in own for w in t.relative])
+    phrases = _first_letters(zones.phrases_of(language or "en", user))
+    # Fillers of one word of letters match whole letter runs only, so each word can be judged
+    # alone; any other filler, or a phrase that starts with no letter, leaves the full path.
+    if relative is None or phrases is None or not all(_LETTERS.fullmatch(f) for f in words.fillers):
+        return None
+    starts = re.compile(f"(?:{_alternation(relative + phrases) or '(?!)'})", re.I)
+    return _FastWords(words=words, user=user, language=language or "en", starts=starts)
+
+
+def _fast(text: str, key: _ContextKey) -> _Strict | None:
+    """What _full_strict gives for a date in a plain form, or None for the full path."""
+    form = _FAST_FORM.fullmatch(text)
+    if form is None:
+        return None
+    if form["offset"] and not form["hour"]:
+        return None  # find_zones takes an offset as a zone only after a time
+    fast = _fast_words(key[2], key[4])
+    if fast is None or fast.words.labels.match(text):
+        return None
+    date_part = _fast_date(form, fast)
+    time_part = _fast_time(form, fast)
+    choice = fast.choice(form["offset"] or form["zone"] or "")
+    if date_part is None or time_part is None or choice is None:
+        return None
+    normalized, (year, month, day) = date_part
+    written, clock = time_part
+    try:
+        naive = datetime(year, month, day, *(clock or (0, 0)))  # noqa: DTZ001 - made aware later
+    except ValueError:
+        return None  # dateutil's say on an impossible date
+    return (normalized + written, choice), _Reading(naive, (), clock is not None)
+
+
+def _fast_date(form: re.Match[str], fast: _FastWords) -> tuple[str, tuple[int, int, int]] | None:
+    """The normalized date and its year, month and day."""
+    if form["iyear"]:
+        text = f"{form['iyear']}-{form['imonth']}-{form['iday']}"
+        return text, (int(form["iyear"]), int(form["imonth"]), int(form["iday"]))
+    month = fast.month(form["month"] or form["dmonth"])
+    if month is None:
+        return None
+    english, number = month
+    if form["month"]:
+        return f"{english} {form['mday']}, {form['myear']}", (int(form["myear"]), number, int(form["mday"]))
+    return f"{form['day']} {english} {form['dyear']}", (int(form["dyear"]), number, int(form["day"]))
+
+
+def _fast_time(form: re.Match[str], fast: _FastWords) -> tuple[str, tuple[int, int] | None] | None:
+    """The normalized time with its separator, and the hour and minute ("" and None without)."""
+    if not form["hour"]:
+        return "", None
+    hour, minute, ampm, sep = int(form["hour"]), int(form["minute"]), form["ampm"], form["sep"]
+    if sep == " at " and not fast.at_is_filler():
+        return None
+    # dateutil refuses an hour over 12 with am/pm; hour 0 with them is left to it too.
+    if ampm is not None and not (fast.plain(ampm) and 1 <= hour <= 12):
+        return None
+    if ampm is not None:
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    written = f"{',' if sep == ', ' else ''} {form['hour']}:{form['minute']}" + (f" {ampm}" if ampm else "")
+    return written, (hour, minute)
 
 
 def parse_date(text: str, ctx: DateContext) -> ParsedDate:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from feeds.authors import AuthorName, dedupe, split_byline
-from feeds.body import parse_blocks, render_html, summarize
+from feeds.body import render_body
 from feeds.config import Settings
 from feeds.dates import DateContext, resolve_dates
 from feeds.errors import Code, Diagnostic
@@ -37,7 +37,7 @@ def normalize(raw: RawArticle, settings: Settings) -> Normalized:
     diagnostics = (*raw.diagnostics, *dates.diagnostics, *author_diagnostics)
     if dates.published is None or dates.updated is None:
         return Normalized(article=None, diagnostics=diagnostics)
-    blocks = parse_blocks([p.text for p in raw.body])
+    summary, content_html = render_body([p.text for p in raw.body])
     article = Article(
         id=entry_id(settings.id_authority, settings.id_date, raw.source),
         source=raw.source,
@@ -48,8 +48,8 @@ def normalize(raw: RawArticle, settings: Settings) -> Normalized:
         language=language,
         authors=authors,
         category=_category(raw, settings),
-        summary=summarize(blocks),
-        content_html=render_html(blocks),
+        summary=summary,
+        content_html=content_html,
         bio=tuple(line.text for line in raw.bio),
     )
     return Normalized(article=article, diagnostics=diagnostics)

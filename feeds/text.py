@@ -41,6 +41,8 @@ def clean_text(raw: str) -> list[str]:
     if raw.startswith("\ufeff"):
         raw = raw[1:]
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if raw.isascii():  # clean_line of each ASCII line, done once for the whole text
+        return [line.rstrip() for line in _XML_ILLEGAL.sub("", raw).replace("\t", " ").split("\n")]
     return [clean_line(line) for line in raw.split("\n")]
 
 

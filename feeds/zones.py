@@ -323,8 +323,27 @@ def _read_utc_offset(match: re.Match[str]) -> Mention:
 
 
 def _read_time_offset(match: re.Match[str]) -> Mention:
-    written = match["off"]
+    return offset_after_time(match["off"])
+
+
+def offset_after_time(written: str) -> Mention:
+    """A numeric offset written after a time ('+0800', '-05:00'), as find_zones reads it."""
     return _offset_mention(written, written[0], written[1:3], written[3:].lstrip(":") or None)
+
+
+def zone_word(
+    word: str, *, language: str, user: Mapping[str, Zone], is_date_word: Callable[[str], bool]
+) -> Mention | None:
+    """A word in capitals as find_zones reads it; None when it is not a zone word at all."""
+    if word in _NOT_ZONES or is_date_word(word):
+        return None
+    return _lookup(word, language, user)
+
+
+def phrases_of(language: str, user: Mapping[str, Zone]) -> tuple[str, ...]:
+    """The zone names written in words that find_zones looks for (folded), for feeds.dates'
+    fast path, which must know when a word may be one of them."""
+    return tuple(_phrases(language, user).meaning)
 
 
 def _read_iana(match: re.Match[str]) -> Mention | None:
@@ -344,9 +363,7 @@ def find_zones(
     """
 
     def read_word(match: re.Match[str]) -> Mention | None:
-        if match[0] in _NOT_ZONES or is_date_word(match[0]):
-            return None
-        return _lookup(match[0], language, user)
+        return zone_word(match[0], language=language, user=user, is_date_word=is_date_word)
 
     blank = _Blanker(text)
     blank.take(_UTC_OFFSET, _read_utc_offset)

@@ -7,10 +7,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feeds.body import ends_closed, parse_blocks, render_html, summarize
+from feeds.body import ends_closed, parse_blocks, render_body, render_html, summarize
 from feeds.model import Block, BlockKind
 
 P, H, UL, OL = BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.BULLETS, BlockKind.NUMBERED
@@ -332,3 +332,19 @@ def test_r8_the_summary_is_cut_at_a_word_boundary_near_300() -> None:
     assert summary.endswith("…")
     assert len(summary) <= 301
     assert summary[:-1] == " ".join(["harbour"] * 37)
+
+
+# Lines near what cleaning changes: odd spaces, combining marks after a list marker, controls.
+_UNCLEAN_LINES = st.lists(
+    st.lists(st.sampled_from(["a", "B", " ", "  ", "\t", "\u00a0", "\u2028", "\u1680", "\u0301", "e\u0301", "\x0b",
+                              "\u200b", "- ", "* ", "• ", "1. ", "12) ", "٣. ", ".", "<", "&", "…"]),
+             max_size=12).map("".join),
+    max_size=8,
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_LINES, _UNCLEAN_LINES), st.integers(min_value=1, max_value=400))
+def test_render_body_cleans_once_and_agrees(lines: list[str], limit: int) -> None:
+    blocks = parse_blocks(lines)
+    assert render_body(lines, limit) == (summarize(blocks, limit), render_html(blocks))

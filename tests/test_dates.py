@@ -728,3 +728,67 @@ def test_articles_keep_their_offsets_and_sort_by_instant() -> None:
         "2024-01-11T21:00:00+09:00", "2024-01-11T07:30:00-05:00", "2024-01-11T11:45:00+00:00",
     ]
     assert [a.source for a in newest_first(articles)] == ["new-york.txt", "tokyo.txt", "london.txt"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=127)))
+def test_clean_of_ascii_text_takes_the_short_way(text: str) -> None:
+    assert dates._clean(text) == dates._clean_any(text)
+
+
+# --- The fast path agrees with the full one -------------------------------------------------------
+
+FAST_MONTHS = st.sampled_from(
+    [*MONTHS, "Jan", "Sept", "Mar", "Januar", "Mars", "Mai", "Ago", "Dez", "Monday", "Mon", "Noon", "Hoy", "Hier",
+     "Vor", "Today", "Hello", "Date", "Stand", "Posted", "At", "De", "Am"]
+)  # fmt: skip
+FAST_ZONES = st.sampled_from(
+    ["", " EST", " EDT", " UTC", " GMT", " HKT", " IST", " CST", " MEZ", " CEST", " ET", " XYZ", " AM", " PM",
+     " NOON", " UHR", " MAR", " JAN", " SEPT", " MON", " HOY", " HIER", " VOR", " AT", " MORN", " +0800", " -05:00",
+     " +05:30", " +1500", " -1300", " +0860", " +14:00", " -0000"]
+)  # fmt: skip
+# Configured tables with names that collide with the words of the fast forms.
+FAST_TABLES = st.sampled_from(
+    [{}, {"ET": "America/New_York"}, {"Eastern Time": "-05:00"}, {"Morning": "+02:00"}, {"March time": "+03:00"},
+     {"Hoy": "+01:00", "XYZ": "+03:00"}, {"pm time": "+04:00"}, {"at noon": "+05:00"}, {"EST": "+07:00"}]
+)  # fmt: skip
+
+
+def _number(draw: st.DrawFn, low: int, high: int, width: int) -> str:
+    value = draw(st.integers(min_value=low, max_value=high))
+    return f"{value:0{width}d}" if draw(st.booleans()) else str(value)
+
+
+@st.composite
+def fast_forms(draw: st.DrawFn) -> str:
+    """Texts in and near the forms of the fast path, impossible dates and odd words included."""
+    year = draw(st.sampled_from(["0000", "0099", "1000", "1899", "1900", "2024", "2200", "2201", "9999"]))
+    day = _number(draw, 0, 33, 2)
+    month = draw(FAST_MONTHS)
+    date_part = draw(st.sampled_from([f"{month} {day}, {year}", f"{day} {month} {year}",
+                                      f"{year}-{_number(draw, 0, 13, 2)}-{_number(draw, 0, 32, 2)}"]))
+    time_part = ""
+    if draw(st.booleans()):
+        sep = draw(st.sampled_from([" at ", ", ", " "]))
+        ampm = draw(st.sampled_from(["", " am", " pm"]))
+        time_part = f"{sep}{_number(draw, 0, 25, 2)}:{_number(draw, 0, 60, 2)}{ampm}"
+    return date_part + time_part + draw(FAST_ZONES)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=fast_forms(), language=LANGUAGES, header=HEADERS, table=FAST_TABLES)
+def test_fast_path_agrees_with_the_full_path(
+    text: str, language: str, header: date | None, table: dict[str, str]
+) -> None:
+    key = dates._key(ctx(language, header, zones=table))
+    fast = dates._fast(text, key)
+    assert fast is None or fast == dates._full_strict(text, key)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["March 8, 2019", "March 8, 2019 at 8:33 am EST", "November 9, 2024 14:05 UTC", "8 March 2019, 8:33 pm HKT",
+     "2019-03-22 03:21 +0800", "2019-03-22 03:21 -05:00", "2024-01-11"],
+)  # fmt: skip
+def test_common_forms_take_the_fast_path(text: str) -> None:
+    assert dates._fast(text, dates._key(ctx())) is not None

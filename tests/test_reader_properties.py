@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from feeds.errors import Severity
 from feeds.model import Article, RawArticle
 from feeds.readers import ReadResult
+from feeds.text import clean_line, clean_text
 from tests.test_reader import parse, read
 
 # XML 1.0 characters: tab, LF, CR, U+0020-D7FF, U+E000-FFFD, U+10000-10FFFF.
@@ -176,3 +177,10 @@ def test_shaped_articles_read_without_raising(data: bytes) -> None:
 @given(shaped_articles())
 def test_reading_is_deterministic(data: bytes) -> None:
     assert read(data, "fuzz.txt") == read(data, "fuzz.txt")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_clean_text_of_ascii_is_clean_line_of_each_line(raw: str) -> None:
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert clean_text(raw) == [clean_line(line) for line in lines]

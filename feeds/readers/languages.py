@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from feeds.text import fold
 
@@ -59,6 +60,7 @@ for _code, _names in _NAMES.items():
         _CODE_OF_NAME.setdefault(_key(_name), _code)
 
 
+@lru_cache(maxsize=256)  # a folder's articles repeat a few remainders: `en English`
 def language_of(rest: str) -> str | None:
     """The language a header remainder names, else None (the remainder is then a title or
     a sentence, section 3).
