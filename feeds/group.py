@@ -11,11 +11,12 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from operator import attrgetter
 
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
-from feeds.model import Article, Feed, FeedKind
+from feeds.model import Article, Author, Category, Feed, FeedKind
 from feeds.slugs import slugify
 from feeds.text import fold
 
@@ -28,42 +29,60 @@ class Grouped:
     members: Mapping[str, tuple[Article, ...]]  # feed path -> every entry past the cap too, newest first
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_id = attrgetter("id")
+_published = attrgetter("published")
+_language_of = attrgetter("language")
+
+
 def newest_first(articles: Iterable[Article]) -> list[Article]:
     """By instant, newest first; ties broken by id so that the order never depends on input order."""
-    by_id = sorted(articles, key=lambda a: a.id)
+    by_id = sorted(articles, key=_id)
+    if any(map(_on_a_clock_change, map(_published, by_id))):
+        # Aware datetimes that share a tzinfo compare by their wall clocks, which around
+        # such a time is not the order of their instants: compare the datetimes themselves.
+        return sorted(by_id, key=_published, reverse=True)
+    # Otherwise the same order, from keys made once: a sort of 100,000 articles compares
+    # 1.7 million pairs, and comparing two datetimes of different zones costs more than a key.
     return sorted(by_id, key=_instant, reverse=True)
 
 
-def _instant(article: Article) -> datetime:
-    return article.published
+def _instant(article: Article) -> timedelta:
+    return article.published - _EPOCH
+
+
+def _on_a_clock_change(moment: datetime) -> bool:
+    """Whether a DST change skips or repeats `moment`'s local time, so that it has two offsets."""
+    if isinstance(moment.tzinfo, timezone):  # a fixed offset: the usual case, answered fast
+        return False
+    return moment.utcoffset() != moment.replace(fold=1 - moment.fold).utcoffset()
 
 
 def group(articles: Sequence[Article], settings: Settings) -> Grouped:
     unique, diagnostics = _drop_duplicate_ids(articles)
     ordered = newest_first(untie(unique))
     cap = settings.entries_per_feed
+    language = _languages(ordered, settings)
     feeds = [
         Feed(kind=FeedKind.ALL, key="", title=settings.title, subtitle=settings.description, path="",
              language=settings.language, entries=tuple(ordered[:cap]), total=len(ordered))
     ]
     everyone: dict[str, tuple[Article, ...]] = {"": tuple(ordered)}
 
-    categories = _slugged(ordered, lambda a: [(fold(a.category.name), a.category.name, a.category.line)],
-                          diagnostics, "category")
+    categories = _slugged(ordered, _category, diagnostics, "category")
     for slug, (name, members) in sorted(categories.items()):
         feeds.append(Feed(
             kind=FeedKind.CATEGORY, key=slug, title=f"{settings.title}: {name}",
             subtitle=f"{name}: the latest articles from {settings.title}.", path=f"category/{slug}",
-            language=_language(members, settings), entries=tuple(members[:cap]), total=len(members)))
+            language=language(members), entries=tuple(members[:cap]), total=len(members)))
         everyone[f"category/{slug}"] = tuple(members)
 
-    authors = _slugged(ordered, lambda a: [(fold(x.name), x.name, x.line) for x in a.authors],
-                       diagnostics, "author")
+    authors = _slugged(ordered, _authors, diagnostics, "author")
     for slug, (name, members) in sorted(authors.items()):
         feeds.append(Feed(
             kind=FeedKind.AUTHOR, key=slug, title=f"{settings.title}: {name}",
             subtitle=_bio(name, members) or f"Articles by {name} in {settings.title}.",
-            path=f"author/{slug}", language=_language(members, settings),
+            path=f"author/{slug}", language=language(members),
             entries=tuple(members[:cap]), total=len(members)))
         everyone[f"author/{slug}"] = tuple(members)
     return Grouped(feeds=tuple(feeds), published=tuple(ordered), diagnostics=tuple(diagnostics),
@@ -81,30 +100,45 @@ def untie(articles: Sequence[Article]) -> list[Article]:
     `updated` when they were equal. Times that state seconds are never moved, nor
     past their minute. Ids sorting first, usually the older files, keep their time.
     """
-    by_instant: dict[datetime, list[Article]] = defaultdict(list)
-    for article in sorted(articles, key=lambda a: a.id):
-        by_instant[article.updated].append(article)  # aware datetimes: equal instants are one key
-    taken = set(by_instant)
+    first: dict[datetime, Article] = {}  # aware datetimes: equal instants are one key
+    tied: dict[datetime, list[Article]] = defaultdict(list)  # the others at that instant, if any
+    for article in sorted(articles, key=_id):
+        earlier = first.setdefault(article.updated, article)
+        if earlier is not article:
+            tied[earlier.updated].append(article)
+    taken = set(first)
     result: list[Article] = []
-    for moment, tied in by_instant.items():
-        result.append(tied[0])
-        whole_minute = moment.second == 0 and moment.microsecond == 0
-        seconds = iter(range(1, 60) if whole_minute else ())
-        for article in tied[1:]:
-            later = next((m for s in seconds if (m := article.updated + timedelta(seconds=s)) not in taken), None)
-            if later is None:  # 60 articles in one minute: the rest keep their time
-                result.append(article)
-                continue
-            taken.add(later)
-            published = later if article.published == article.updated else article.published
-            result.append(replace(article, updated=later, published=published))
+    for moment, article in first.items():
+        result.append(article)
+        if moment in tied:
+            result += _spread(moment, tied[moment], taken)
     return result
+
+
+def _spread(moment: datetime, tied: Sequence[Article], taken: set[datetime]) -> list[Article]:
+    """The articles after the first at `moment`, each moved to the next second not `taken` if any."""
+    free = iter(_SECONDS if moment.second == 0 and moment.microsecond == 0 else ())
+    moved: list[Article] = []
+    for article in tied:
+        for step in free:  # shared: the next article goes on from the second this one took
+            later = article.updated + step
+            if later not in taken:
+                taken.add(later)
+                published = later if article.published == article.updated else article.published
+                moved.append(replace(article, updated=later, published=published))
+                break
+        else:  # 60 articles in one minute: the rest keep their time
+            moved.append(article)
+    return moved
+
+
+_SECONDS = [timedelta(seconds=s) for s in range(1, 60)]
 
 
 def _drop_duplicate_ids(articles: Sequence[Article]) -> tuple[list[Article], list[Diagnostic]]:
     seen: dict[str, Article] = {}
     diagnostics: list[Diagnostic] = []
-    for article in sorted(articles, key=lambda a: a.source):
+    for article in sorted(articles, key=attrgetter("source")):
         first = seen.setdefault(article.id, article)
         if first is not article:
             diagnostics.append(Diagnostic(
@@ -113,30 +147,45 @@ def _drop_duplicate_ids(articles: Sequence[Article]) -> tuple[list[Article], lis
     return list(seen.values()), diagnostics
 
 
-Keys = Callable[[Article], list[tuple[str, str, int]]]
+Names = Callable[[Article], Iterable[Author | Category]]
 
 
-def _slugged(ordered: Sequence[Article], keys: Keys, diagnostics: list[Diagnostic],
+def _category(article: Article) -> tuple[Category]:
+    return (article.category,)
+
+
+def _authors(article: Article) -> tuple[Author, ...]:
+    return article.authors
+
+
+def _slugged(ordered: Sequence[Article], names: Names, diagnostics: list[Diagnostic],
              what: str) -> dict[str, tuple[str, list[Article]]]:
     """Members per name (names equal after fold() are one), each under a slug of its own.
 
-    `keys` gives (fold key, spelling, line) per article. Two names with one slug are
-    reported, never merged: the name that has been published longest (earliest
+    `names` gives the author or category entries of an article. Two names with one slug
+    are reported, never merged: the name that has been published longest (earliest
     article) keeps the plain slug, so a look-alike that comes later, however many
     articles it gets, never moves an established feed; the other gets
     `<slug>-<hash of its key>`, which no later spelling or count changes either.
     """
-    members: dict[str, list[Article]] = defaultdict(list)
-    spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    first_seen: dict[str, tuple[str, int]] = {}
+    members: dict[str, list[Article]] = {}  # fold key -> articles, in the order given
+    first_seen: dict[str, tuple[str, int]] = {}  # fold key -> where it was first read
+    uses: Counter[str] = Counter()  # spelling -> how often it is written
+    keys: dict[str, str] = {}  # spelling -> fold key: a few hundred names, fold()-ed once each
     for article in ordered:
-        for key, name, line in keys(article):
-            if not members[key] or members[key][-1] is not article:
-                members[key].append(article)
-            spellings[key][name] += 1
-            first_seen.setdefault(key, (article.source, line))
-    # The most used spelling names the feed; ties go to the first in sort order.
-    names = {key: min(c.items(), key=lambda item: (-item[1], item[0]))[0] for key, c in spellings.items()}
+        for named in names(article):
+            spelling = named.name
+            uses[spelling] += 1
+            key = keys.get(spelling)
+            if key is None:
+                key = keys[spelling] = fold(spelling)
+            these = members.get(key)
+            if these is None:
+                members[key] = [article]
+                first_seen[key] = (article.source, named.line)
+            elif these[-1] is not article:  # an article that names it twice is one member
+                these.append(article)
+    names_of = _feed_names(keys, uses)
 
     by_slug: dict[str, list[str]] = defaultdict(list)
     for key in sorted(members):
@@ -144,18 +193,26 @@ def _slugged(ordered: Sequence[Article], keys: Keys, diagnostics: list[Diagnosti
     result: dict[str, tuple[str, list[Article]]] = {}
     later: list[tuple[str, str, str]] = []  # (slug, key, owner key) of the names that must move aside
     for slug, keys_here in sorted(by_slug.items()):
-        keys_here.sort(key=lambda k: (_instant(members[k][-1]), members[k][-1].id, k))
-        result[slug] = (names[keys_here[0]], members[keys_here[0]])
+        keys_here.sort(key=lambda k: (members[k][-1].published, members[k][-1].id, k))
+        result[slug] = (names_of[keys_here[0]], members[keys_here[0]])
         later += [(slug, key, keys_here[0]) for key in keys_here[1:]]
     for slug, key, owner in later:
         own = _free(slug, key, result)
-        result[own] = (names[key], members[key])
+        result[own] = (names_of[key], members[key])
         source, line = first_seen[key]
         diagnostics.append(Diagnostic(
             code=Code.SLUG_COLLISION, file=source, line=line,
-            message=f"The {what} {names[key]!r} has the same folder name as {names[owner]!r} "
+            message=f"The {what} {names_of[key]!r} has the same folder name as {names_of[owner]!r} "
                     f"({what}/{slug}); it is published under {what}/{own} instead."))
     return result
+
+
+def _feed_names(keys: Mapping[str, str], uses: Mapping[str, int]) -> dict[str, str]:
+    """Fold key -> the spelling that names its feed: the most used one; ties go to the first in sort order."""
+    spellings: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for spelling, key in keys.items():
+        spellings[key].append((-uses[spelling], spelling))
+    return {key: min(ranked)[1] for key, ranked in spellings.items()}
 
 
 def _free(slug: str, key: str, taken: Mapping[str, object]) -> str:
@@ -168,9 +225,17 @@ def _free(slug: str, key: str, taken: Mapping[str, object]) -> str:
     raise AssertionError(f"no free slug for {key!r}")  # pragma: no cover: sha256 has 64 digits
 
 
-def _language(members: Sequence[Article], settings: Settings) -> str:
-    """The feed's language: its articles' most common one, else the site's."""
-    counts = Counter(a.language for a in members)
+def _languages(ordered: Sequence[Article], settings: Settings) -> Callable[[Sequence[Article]], str]:
+    """What gives a feed's language: its articles' most common one, else the site's."""
+    languages = set(map(_language_of, ordered))
+    if len(languages) == 1:  # most sites write in one language: no need to count per feed
+        only = languages.pop()
+        return lambda members: only if members else settings.language
+    return lambda members: _most_common_language(members, settings)
+
+
+def _most_common_language(members: Sequence[Article], settings: Settings) -> str:
+    counts = Counter(map(_language_of, members))
     return min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else settings.language
 
 

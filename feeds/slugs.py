@@ -34,9 +34,7 @@ def slugify(name: str) -> str:
     A name with nothing ASCII in it (emoji, CJK) gets a slug made from its hash, so
     it still has a folder of its own.
     """
-    ascii_text = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
-    slug = _NOT_SLUG.sub("-", ascii_text).strip("-")
+    slug = _NOT_SLUG.sub("-", _ascii(name).lower()).strip("-")
     if len(slug) > MAX_LENGTH:
         slug = slug[:MAX_LENGTH].rsplit("-", 1)[0] if "-" in slug[:MAX_LENGTH] else slug[:MAX_LENGTH]
     if not slug:
@@ -44,6 +42,14 @@ def slugify(name: str) -> str:
     if slug in _RESERVED:
         return f"{slug}-{short_hash(name)}"
     return slug
+
+
+def _ascii(name: str) -> str:
+    """The name in ASCII: letters without their accents, and no other characters."""
+    if name.isascii():  # most names and every plain file name: nothing below would change them
+        return name
+    ascii_text = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE))
+    return ascii_text.encode("ascii", "ignore").decode("ascii")
 
 
 def is_slug(text: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -112,3 +113,58 @@ def test_in_a_build_no_feed_has_two_entries_updated_at_once(tmp_path: Path) -> N
         stamps = [a.updated.isoformat() for a in feed.entries]
         assert len(set(stamps)) == len(stamps), feed.path
     assert grouped.feeds[0].kind is FeedKind.ALL
+
+
+def test_newest_first_orders_by_instant_across_zones() -> None:
+    paris = ZoneInfo("Europe/Paris")
+    moments = [T0, T0.astimezone(paris), T0 - timedelta(minutes=1), (T0 + timedelta(hours=1)).astimezone(paris),
+               T0.astimezone(timezone(timedelta(hours=-5)))]
+    articles = [article(n, published=m) for n, m in enumerate(moments)]
+    assert [a.id[-1] for a in newest_first(reversed(articles))] == ["3", "0", "1", "4", "2"]
+
+
+@pytest.mark.parametrize("local", [
+    datetime(2024, 3, 10, 2, 30, tzinfo=ZoneInfo("America/New_York")),  # skipped by the change to DST
+    datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")),  # the repeated hour
+])
+def test_newest_first_compares_local_times_at_a_clock_change_as_datetimes_do(local: datetime) -> None:
+    new_york = local.tzinfo
+    near = [local + timedelta(minutes=m) for m in (-50, -20, 15, 40, 70)]
+    near += [local.astimezone(UTC), (local + timedelta(minutes=25)).astimezone(UTC), local.replace(tzinfo=UTC)]
+    near += [datetime(2024, 3, 10, 3, 10, tzinfo=new_york), datetime(2024, 11, 3, 1, 45, tzinfo=new_york)]
+    articles = [article(n, published=m) for n, m in enumerate(near)]
+    by_datetime = sorted(sorted(articles, key=lambda a: a.id), key=lambda a: a.published, reverse=True)
+    assert newest_first(articles) == by_datetime
+
+
+def test_a_feed_is_in_its_articles_most_common_language(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, tmp_path / "out")
+    english = [article(n, category="World") for n in range(3)]
+    french = [replace(article(n, category="Monde" if n < 6 else "World"), language="fr") for n in range(3, 7)]
+    languages = {f.path: f.language for f in group([*english, *french], settings).feeds}
+    assert languages == {"": settings.language, "category/monde": "fr", "category/world": "en",
+                         "author/jane-roe": "fr"}
+    only_french = {f.path: f.language for f in group(french, settings).feeds}
+    assert only_french == {"": settings.language, "category/monde": "fr", "category/world": "fr",
+                           "author/jane-roe": "fr"}
+
+
+def test_names_are_folded_and_slugs_shared_only_by_one_name(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, tmp_path / "out")
+    spellings = ["Jane Roe", "jane  roe", "JANE ROE", "Jane Roe", "Jane-Roe"]
+    articles = [article(n, authors=(name,)) for n, name in enumerate(spellings)]
+    articles.append(article(9, authors=("Jane Roe", "jane roe")))  # one member, two spellings
+    grouped = group(articles, settings)
+    members = {path: [a.id[-1] for a in found] for path, found in grouped.members.items() if path.startswith("author/")}
+    titles = {f.path: f.title for f in grouped.feeds}
+    moved = next(p for p in members if p.startswith("author/jane-roe-"))
+    assert members == {"author/jane-roe": ["9", "3", "2", "1", "0"], moved: ["4"]}
+    assert titles["author/jane-roe"].endswith(": Jane Roe")
+    assert [d.message for d in grouped.diagnostics] == [
+        f"The author 'Jane-Roe' has the same folder name as 'Jane Roe' (author/jane-roe); "
+        f"it is published under {moved} instead."]
+
+
+def test_untie_moves_at_most_59_articles_of_one_minute() -> None:
+    result = untie([article(n, published=T0) for n in range(100, 162)])
+    assert [a.updated - T0 for a in result] == [timedelta(seconds=s) for s in range(60)] + [timedelta(0)] * 2

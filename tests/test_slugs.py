@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feeds.slugs import MAX_LENGTH, is_slug, path_slug, slugify
+from feeds.slugs import _TRANSLITERATE, MAX_LENGTH, _ascii, is_slug, path_slug, short_hash, slugify
 
 
 @pytest.mark.parametrize(
@@ -62,3 +63,18 @@ def test_any_name_gives_a_slug(name: str) -> None:
 def test_two_file_names_never_share_a_page(a: str, b: str) -> None:
     if a != b:
         assert path_slug(a + ".txt") != path_slug(b + ".txt")
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_names_skip_transliteration_without_a_difference(name: str) -> None:
+    transliterated = unicodedata.normalize("NFKD", name.translate(_TRANSLITERATE))
+    assert _ascii(name) == transliterated.encode("ascii", "ignore").decode("ascii") == name
+
+
+@pytest.mark.parametrize(("source", "page"), [
+    ("2015/01/airport-bridge-040852.txt", "2015-01-airport-bridge-040852--"),
+    ("Café Culture/Straße.txt", "cafe-culture-strasse--"),
+    ("a" * 70 + ".txt", "a" * 52 + "--"),
+])
+def test_path_slug_of_nested_and_long_names(source: str, page: str) -> None:
+    assert path_slug(source) == page + short_hash(source)

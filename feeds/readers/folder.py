@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 from feeds.errors import InputError
@@ -27,44 +28,54 @@ def find_sources(root: Path, suffixes: frozenset[str]) -> list[Source]:
         raise InputError(f"The articles folder {root} does not exist or is not a folder.")
     top = str(root.resolve())
     inside = top if top.endswith(os.sep) else top + os.sep  # `/` stays `/`
-    found: list[tuple[str, str]] = []  # (name relative to `top`, POSIX; path)
-    folders = [(top, "")]
+    found: list[Source] = []
+    # (folder, its name relative to `top` + "/", its Path): a child's Path is made by joining
+    # one name to its folder's, which costs less than parsing its whole path again.
+    folders = [(top, "", Path(top))]
     while folders:
-        folder, prefix = folders.pop()
+        folder, prefix, here = folders.pop()
         try:
-            entries = list(os.scandir(folder))
+            with os.scandir(folder) as scan:
+                entries = list(scan)
         except OSError:
             continue  # unreadable: passed over, as os.walk does
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
-            try:
-                is_dir = entry.is_dir()  # follows links, as os.walk does
-            except OSError:
-                is_dir = False
-            if is_dir:
-                try:
-                    if not entry.is_symlink():  # links to folders are not followed
-                        folders.append((entry.path, prefix + name + "/"))
-                except OSError:
-                    pass
+            if _is_dir(entry):
+                if not _is_link(entry, unknown=True):  # links to folders are not followed
+                    folders.append((entry.path, prefix + name + "/", here / name))
                 continue
             dot = name.rfind(".")  # Path.suffix: nothing for a name that ends with a dot
             if dot == len(name) - 1 or name[dot:].lower() not in suffixes:
                 continue
-            path = entry.path
-            try:
-                link = entry.is_symlink()
-            except OSError:
-                link = False
-            if link:
-                real = os.path.realpath(path)
+            if _is_link(entry, unknown=False):
+                real = os.path.realpath(entry.path)
                 if real != top and not real.startswith(inside):
                     continue
-            found.append((prefix + name, path))
-    found.sort()
-    return [Source(name=name, path=Path(path)) for name, path in found]
+            found.append(Source(name=prefix + name, path=here / name))
+    found.sort(key=_name)  # names are unique: they are paths in one folder
+    return found
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Whether `entry` is a folder, following links, as os.walk does; the type comes with the entry."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry[str], *, unknown: bool) -> bool:
+    """Whether `entry` is a link; `unknown` when that cannot be asked (a folder is then not entered)."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return unknown
+
+
+_name = attrgetter("name")
 
 
 def read_source(source: Source) -> bytes | OSError:
