@@ -60,7 +60,8 @@ RENDER_SERIAL_BELOW = 200  # feed documents rendered here before the rest go to 
 _RENDER_CHUNK = 8  # feed documents per task sent to a render worker
 _RENDER_AHEAD = 8  # render tasks in flight per worker: bounds the hydrated entries held at once
 _READ_STEP = 1000  # progress is reported every this many files while reading
-_COMMIT_EVERY = 1000  # parse results written to the cache per transaction
+_PUT_EVERY = 1000  # parse results handed to the cache at once
+_COMMIT_EVERY = 10_000  # parse results per transaction: each commit may copy the WAL into the database
 _PAGE_STEP = 256  # article pages whose text is fetched from the store at once
 
 
@@ -443,8 +444,8 @@ class _Build:
         self.progress.stage(Stage.PARSE, len(missing))
         jobs = [(sources[i].name, str(sources[i].path)) for i in missing]
         batch: list[tuple[bytes, Record]] = []
-        for i, (digest, record) in zip(missing, parse_many(jobs, self.settings, workers=self.workers,
-                                                           progress=self.progress), strict=True):
+        outcomes = parse_many(jobs, self.settings, workers=self.workers, progress=self.progress)
+        for n, (i, (digest, record)) in enumerate(zip(missing, outcomes, strict=True), 1):
             name = sources[i].name
             hashes[i] = digest
             if digest is None:
@@ -454,10 +455,11 @@ class _Build:
                 key = cache.parse_key(self.fingerprint, name, digest)
                 batch.append((key, record))
             results[i] = self.decode(name, key, record.light)
-            if len(batch) >= _COMMIT_EVERY:
+            if len(batch) >= _PUT_EVERY:
                 self.store.put(batch)
-                self.store.commit()  # keeps what is parsed, and lets other builds at the cache between
                 batch.clear()
+            if n % _COMMIT_EVERY == 0:
+                self.store.commit()  # keeps what is parsed, and lets other builds at the cache between
         self.store.put(batch)
         done = [p for p in results if p is not None]
         assert len(done) == len(sources), "a source was neither found nor parsed"

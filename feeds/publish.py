@@ -50,9 +50,11 @@ import functools
 import hashlib
 import json
 import os
+import queue
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -159,44 +161,52 @@ class _Tree:
     def fill(self, files: Iterable[Rendered | Reused]) -> dict[str, str]:
         """Make the tree hold exactly `files` and a manifest of them; return path -> sha256."""
         digests: dict[str, str] = {}
-        top = os.fspath(self.root)
-        made: set[str] = {top}
+        made: set[str] = {os.fspath(self.root)}
+        writer = _Writer()
         try:
             for file in files:
-                path = file.path
-                if not _is_plain(path):
-                    safe_relative(path)  # raises
-                if path in digests or path in _RESERVED:
-                    raise PublishError(f"Two outputs want the same file {path!r}; nothing was published.")
-                data = file.data if isinstance(file, Rendered) else None
-                digests[path] = file.digest if isinstance(file, Reused) else hashlib.sha256(file.data).hexdigest()
-                if self.trusted.get(path) == digests[path]:
-                    continue
-                target = os.path.join(top, path)  # a plain path (checked above): stays below `top`
-                parent = os.path.dirname(target)
-                if parent not in made:
-                    _make_folder(top, parent)
-                    made.add(parent)
-                # A file the spare holds with other bytes is replaced by a rename, never rewritten.
-                staged = os.path.join(top, _INCOMING) if path in self.trusted else target
-                if self.trusted and staged == target and os.path.isdir(target):
-                    shutil.rmtree(target)  # a folder in the spare where a file is published now
-                size = len(data) if data is not None else None
-                if not self.links.link(path, digests[path], size, staged):
-                    if isinstance(file, Reused):
-                        data = file.render()  # the previous file is gone or changed: make it again
-                        digests[path] = hashlib.sha256(data).hexdigest()
-                    assert data is not None, "a rendered file without bytes"
-                    _write_file(staged, data)
-                if staged != target:
-                    os.replace(staged, target)
+                if file.path in digests or file.path in _RESERVED:
+                    raise PublishError(f"Two outputs want the same file {file.path!r}; nothing was published.")
+                digests[file.path] = self._put(file, made, writer)
+            writer.finish()
             self._drop(set(self.trusted).difference(digests))
             manifest = {"format": _MANIFEST_FORMAT, "generator": "feeds", "files": dict(sorted(digests.items()))}
             (self.root / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
             _sync(self.root)
         except OSError as e:
             raise PublishError(f"Cannot write the new feeds beside the output folder: {e}.", path=self.root) from e
+        finally:
+            writer.stop()
         return digests
+
+    def _put(self, file: Rendered | Reused, made: set[str], writer: _Writer) -> str:
+        """Put one file in the tree (`made`: the folders known to exist); return its sha256."""
+        path = file.path
+        if not _is_plain(path):
+            safe_relative(path)  # raises
+        digest = file.digest if isinstance(file, Reused) else hashlib.sha256(file.data).hexdigest()
+        if self.trusted.get(path) == digest:
+            return digest
+        top = os.fspath(self.root)
+        target = os.path.join(top, path)  # a plain path (checked above): stays below `top`
+        parent = os.path.dirname(target)
+        if parent not in made:
+            _make_folder(top, parent)
+            made.add(parent)
+        if path in self.trusted:  # the spare holds it with other bytes: replaced by a rename, never rewritten
+            linked = os.path.join(top, _LINKING)
+        else:
+            linked = target
+            if self.trusted and os.path.isdir(target):
+                shutil.rmtree(target)  # a folder in the spare where a file is published now
+        size = len(file.data) if isinstance(file, Rendered) else None
+        if self.links.link(path, digest, size, linked):
+            if linked != target:
+                os.replace(linked, target)
+            return digest
+        data = file.data if isinstance(file, Rendered) else file.render()  # Reused: the old file is gone or changed
+        writer.write(os.path.join(top, _WRITING) if path in self.trusted else target, data, target)
+        return hashlib.sha256(data).hexdigest() if isinstance(file, Reused) else digest
 
     def _drop(self, paths: Iterable[str]) -> None:
         """Remove the spare's files that this build does not publish, and folders left empty."""
@@ -231,8 +241,52 @@ class Reused:
     render: Callable[[], bytes]
 
 
-_INCOMING = ".feeds-incoming"  # a file being put in place in the spare
-_RESERVED = frozenset({MANIFEST, _INCOMING})
+_LINKING, _WRITING = ".feeds-linking", ".feeds-writing"  # a file being put in place in the spare
+_RESERVED = frozenset({MANIFEST, _LINKING, _WRITING})
+_WRITE_AHEAD = 64  # files handed to the writer thread and not yet written: bounds the bytes held
+
+
+class _Writer:
+    """Writes files in a thread of its own, in order, so that waiting for the disk (most of
+    publishing 100,000 pages) overlaps rendering them. The first error is raised in the
+    caller's thread, by the next `write` or by `finish`; the files after it are not written."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[str, bytes, str] | None] = queue.Queue(maxsize=_WRITE_AHEAD)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="feeds-writer", daemon=True)
+        self._thread.start()
+
+    def write(self, staged: str, data: bytes, target: str) -> None:
+        """Write `data` to the new file `staged`, then rename it to `target` if that differs."""
+        self._raise()
+        self._queue.put((staged, data, target))
+
+    def finish(self) -> None:
+        """Wait until every file is written; raise the first error."""
+        self.stop()
+        self._raise()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        while (job := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain: the caller stops at the error
+            staged, data, target = job
+            try:
+                _write_file(staged, data)
+                if staged != target:
+                    os.replace(staged, target)
+            except BaseException as e:  # handed to the caller's thread
+                self._error = e
 
 
 def _spare(output: Path) -> Path:
