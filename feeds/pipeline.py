@@ -23,6 +23,7 @@ bar). Nothing here reads the clock.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -62,6 +63,7 @@ _RENDER_AHEAD = 8  # render tasks in flight per worker: bounds the hydrated entr
 _READ_STEP = 1000  # progress is reported every this many files while reading
 _PUT_EVERY = 1000  # parse results handed to the cache at once
 _COMMIT_EVERY = 10_000  # parse results per transaction: each commit may copy the WAL into the database
+_GC_THRESHOLDS = (100_000, 20, 100)  # the cyclic collector's, during a build: `_few_collections`
 _PAGE_STEP = 256  # article pages whose text is fetched from the store at once
 
 
@@ -179,6 +181,7 @@ def _settings_state(settings: Settings) -> dict[str, Any]:
 
 def _init_worker(state: dict[str, Any]) -> None:
     global _worker_settings
+    gc.set_threshold(*_GC_THRESHOLDS)  # see `_few_collections`
     values: dict[str, Any] = {k: (MappingProxyType(v) if isinstance(v, dict) else v) for k, v in state.items()}
     _worker_settings = Settings(**values)
 
@@ -301,7 +304,8 @@ def _run(settings: Settings, progress: Progress | None, *, use_cache: bool, work
     for attempt in range(3):
         store = Store.open(folder) if use_cache and attempt < 2 else _scratch()
         try:
-            return _Build(settings, store, shown, count).run(publish_to=publish_to)
+            with _few_collections():
+                return _Build(settings, store, shown, count).run(publish_to=publish_to)
         except CacheError as e:
             if not store.persistent:
                 raise PublishError(f"Cannot use the build's temporary files: {e}.") from e
@@ -311,6 +315,19 @@ def _run(settings: Settings, progress: Progress | None, *, use_cache: bool, work
         finally:
             store.close()
     raise AssertionError("unreachable: the last attempt has no cache")  # pragma: no cover
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """A build makes millions of small objects that never form cycles (articles, dates, keys);
+    at its default rate (every 700 allocations) the cyclic collector spends a fifth of a
+    100,000-article rebuild scanning them again and again."""
+    before = gc.get_threshold()
+    gc.set_threshold(*_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _scratch() -> Store:
