@@ -161,7 +161,7 @@ def _unreadable(name: str, error: OSError) -> Diagnostic:
 
 def _parse_file(name: str, path: str, settings: Settings) -> tuple[bytes | None, Record]:
     """Read, hash and parse one file: the hash of the bytes actually parsed, and the record."""
-    data = read_source(Source(name=name, path=Path(path)))
+    data = read_source(Source(name=name, path=path))
     if isinstance(data, OSError):
         return None, cache.encode(None, (_unreadable(name, data),))
     parsed = parse_bytes(name, data, settings)
@@ -459,7 +459,7 @@ class _Build:
             results.append(parsed)
 
         self.progress.stage(Stage.PARSE, len(missing))
-        jobs = [(sources[i].name, str(sources[i].path)) for i in missing]
+        jobs = [(sources[i].name, sources[i].path) for i in missing]
         batch: list[tuple[bytes, Record]] = []
         outcomes = parse_many(jobs, self.settings, workers=self.workers, progress=self.progress)
         for n, (i, (digest, record)) in enumerate(zip(missing, outcomes, strict=True), 1):

@@ -171,7 +171,8 @@ class _Tree:
             writer.finish()
             self._drop(set(self.trusted).difference(digests))
             manifest = {"format": _MANIFEST_FORMAT, "generator": "feeds", "files": dict(sorted(digests.items()))}
-            (self.root / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
+            # Compact: with an indent, json falls back from its C encoder (0.3 s per 100,000 files).
+            (self.root / MANIFEST).write_text(json.dumps(manifest, separators=(",", ":")) + "\n", "utf-8")
             _sync(self.root)
         except OSError as e:
             raise PublishError(f"Cannot write the new feeds beside the output folder: {e}.", path=self.root) from e
