@@ -210,14 +210,25 @@ def decode_light(light: bytes, *, summary: str = "", content_html: str = "") -> 
     article = Article(
         id=id_, source=source, title=title, link=link,
         published=_decode_time(published), updated=_decode_time(updated), language=language,
-        authors=tuple(Author(name=n, is_organization=bool(o), line=int(line)) for n, o, line in authors),
-        category=Category(name=category[0], line=int(category[1])),
+        authors=_authors(authors), category=_category(category),
         summary=summary, content_html=content_html, bio=tuple(str(b) for b in bio),
     )
     for text in (id_, source, title, link, language, category[0]):
         if not isinstance(text, str):
             raise TypeError("a text field is not text")
     return article, diagnostics
+
+
+# A rebuild decodes every article's record; the same few hundred bylines and categories (at the
+# same lines) recur across them, and they are frozen values, so each is made once and shared.
+@functools.lru_cache(maxsize=1 << 16)
+def _authors(values: tuple[tuple[str, bool, int], ...]) -> tuple[Author, ...]:
+    return tuple(Author(name=n, is_organization=bool(o), line=int(line)) for n, o, line in values)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _category(value: tuple[str, int]) -> Category:
+    return Category(name=value[0], line=int(value[1]))
 
 
 # --- The store ------------------------------------------------------------------------------
