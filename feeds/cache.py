@@ -11,8 +11,9 @@ Everything is keyed by what it depends on, never by when it was made:
 - an article page's digest (not its bytes: those are in the output) by the fingerprint, the
   article's parse key and its dates, so that an unchanged page is not rendered again.
 
-Each row carries CRC-32s of its bytes (one for the light part read to group articles, one for
-the text read to render them), and is decoded defensively: a row that fails either check is a
+A parse result is two rows with a CRC-32 each: the light part, read for every article to group
+them (table `light`, small rows, many to a page), and the text, read only for what is rendered
+(table `texts`). Both are decoded defensively: a row that fails either check is a
 miss (the file is parsed again), never an error; one found damaged only when its text is read
 is deleted and the build starts again (pipeline._run). A database that cannot be opened or
 whose schema differs is deleted and made again. The cache only ever holds what feeds wrote
@@ -56,7 +57,7 @@ from feeds.errors import Code, Diagnostic
 from feeds.model import Article, Author, Category
 from feeds.render import Rendered
 
-SCHEMA = 2  # bump when the tables or the record layout change
+SCHEMA = 3  # bump when the tables or the record layout change
 DATABASE = "build.sqlite3"
 CACHE_FOLDER = ".feeds-cache"
 _BATCH = 500  # keys per SELECT … IN (…): below every SQLite's variable limit
@@ -260,8 +261,9 @@ def settled(stamp: Stamp, scan_started_ns: int) -> bool:
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS parsed(key BLOB PRIMARY KEY, light_crc INTEGER NOT NULL, light BLOB NOT NULL,
-                                  text_crc INTEGER NOT NULL, summary BLOB NOT NULL, content BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS light(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, light BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS texts(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, summary BLOB NOT NULL,
+                                 content BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS rendered(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS published(key BLOB PRIMARY KEY, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stamps(root TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
@@ -374,16 +376,15 @@ class Store:
     # -- parse results -------------------------------------------------------------------------
 
     def light(self, keys: Sequence[bytes]) -> dict[bytes, bytes]:
-        """key -> light record, for the keys whose light part is whole. (Only that part is
-        read: the first columns of each row, not the text after them.)"""
-        found: dict[bytes, bytes] = {}
+        """key -> light record, for the keys whose light part is whole. (The light parts are a
+        table of their own, a few per page, apart from the text: reading them all costs little.)"""
+        wanted = set(keys)
+        if not wanted:
+            return {}
         with _guarded():
-            for batch in _batches(keys):
-                query = f"SELECT key, light_crc, light FROM parsed WHERE key IN ({_marks(batch)})"  # noqa: S608
-                for key, crc, light in self._db.execute(query, batch):
-                    if isinstance(light, bytes) and zlib.crc32(light) == crc:
-                        found[key] = light
-        return found
+            rows = self._db.execute("SELECT key, crc, light FROM light")
+            return {key: light for key, crc, light in rows
+                    if key in wanted and isinstance(light, bytes) and zlib.crc32(light) == crc}
 
     def texts(self, keys: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
         """key -> (summary, content_html). A key whose text is damaged or gone raises
@@ -391,7 +392,7 @@ class Store:
         found: dict[bytes, tuple[str, str]] = {}
         with _guarded():
             for batch in _batches(keys):
-                query = f"SELECT key, text_crc, summary, content FROM parsed WHERE key IN ({_marks(batch)})"  # noqa: S608
+                query = f"SELECT key, crc, summary, content FROM texts WHERE key IN ({_marks(batch)})"  # noqa: S608
                 for key, crc, summary, content in self._db.execute(query, batch):
                     if isinstance(summary, bytes) and isinstance(content, bytes) \
                             and zlib.crc32(content, zlib.crc32(summary)) == crc:
@@ -399,7 +400,8 @@ class Store:
                             found[key] = (summary.decode("utf-8"), content.decode("utf-8"))
             bad = [(key,) for key in keys if key not in found]
             if bad:
-                self._db.executemany("DELETE FROM parsed WHERE key = ?", bad)
+                self._db.executemany("DELETE FROM light WHERE key = ?", bad)
+                self._db.executemany("DELETE FROM texts WHERE key = ?", bad)
                 self._db.commit()
         if bad:
             raise CacheError(f"the text of {len(bad)} articles in the build cache is damaged", corrupt=False)
@@ -408,14 +410,14 @@ class Store:
     def has_parsed(self) -> bool:
         """Whether the store holds any parse result at all (else hashing files to look them up is wasted)."""
         with _guarded():
-            return self._db.execute("SELECT 1 FROM parsed LIMIT 1").fetchone() is not None
+            return self._db.execute("SELECT 1 FROM light LIMIT 1").fetchone() is not None
 
-    def put(self, entries: Iterable[tuple[bytes, Record]]) -> None:
+    def put(self, entries: Sequence[tuple[bytes, Record]]) -> None:
         with _guarded():
-            self._db.executemany(
-                "INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?, ?, ?)",
-                ((key, r.light_crc, r.light, r.text_crc, r.summary, r.content) for key, r in entries),
-            )
+            self._db.executemany("INSERT OR REPLACE INTO light VALUES (?, ?, ?)",
+                                 ((key, r.light_crc, r.light) for key, r in entries))
+            self._db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)",
+                                 ((key, r.text_crc, r.summary, r.content) for key, r in entries))
 
     # -- rendered feeds ---------------------------------------------------------------------------
 
@@ -444,13 +446,13 @@ class Store:
     def published(self, keys: Sequence[bytes]) -> dict[bytes, str]:
         """key -> sha256 (hex) of the file last published for it, for the keys stored. (A wrong
         digest costs nothing but a render: publish checks it against the files it has.)"""
-        found: dict[bytes, str] = {}
+        wanted = set(keys)
+        if not wanted:
+            return {}
         with _guarded():
-            for batch in _batches(keys):
-                query = f"SELECT key, digest FROM published WHERE key IN ({_marks(batch)})"  # noqa: S608
-                found.update((key, digest) for key, digest in self._db.execute(query, batch)
-                             if isinstance(digest, str) and len(digest) == 64)
-        return found
+            rows = self._db.execute("SELECT key, digest FROM published")  # all: cheaper than looking each up
+            return {key: digest for key, digest in rows
+                    if key in wanted and isinstance(digest, str) and len(digest) == 64}
 
     def put_published(self, entries: Iterable[tuple[bytes, str]]) -> None:
         with _guarded():
@@ -484,7 +486,8 @@ class Store:
         """Keep the cache near the size one build needs: when a table holds more than twice
         what this build used (and some slack), every row this build did not use goes."""
         with _guarded():
-            for table, keys in (("parsed", list(parse_keys)), ("rendered", list(render_keys)),
+            parsed = list(parse_keys)
+            for table, keys in (("light", parsed), ("texts", parsed), ("rendered", list(render_keys)),
                                 ("published", list(page_keys))):
                 (count,) = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
                 if count <= 2 * len(keys) + 1000:

@@ -192,7 +192,7 @@ def test_a_damaged_entry_is_parsed_again(site: Settings, tmp_path: Path) -> None
     damaged = article(5).name
     key = cache.parse_key(cache.fingerprint(site), damaged, cache.content_hash((site.articles / damaged).read_bytes()))
     with sqlite3.connect(database(site)) as db:
-        assert db.execute("UPDATE parsed SET content = CAST('<p>tampered</p>' AS BLOB) WHERE key = ?",
+        assert db.execute("UPDATE texts SET content = CAST('<p>tampered</p>' AS BLOB) WHERE key = ?",
                           (key,)).rowcount == 1
         db.execute("DELETE FROM rendered")
     db.close()
@@ -216,7 +216,8 @@ def test_an_entry_that_vanishes_during_the_build_falls_back_on_a_clean_build(
 
     def lose_everything_once(self: cache.Store, keys: list[bytes]) -> dict[bytes, tuple[str, str]]:
         if not lost:
-            lost.append(self._db.execute("DELETE FROM parsed").rowcount)
+            self._db.execute("DELETE FROM light")
+            lost.append(self._db.execute("DELETE FROM texts").rowcount)
         return real(self, keys)
 
     monkeypatch.setattr(cache.Store, "texts", lose_everything_once)
