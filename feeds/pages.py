@@ -51,7 +51,15 @@ def site_pages(feeds: Sequence[Feed], settings: Settings) -> Iterator[Rendered]:
 
 def article_page(article: Article, settings: Settings) -> Rendered:
     """The page an entry links to. It depends on the article and the settings only."""
-    return Rendered(path=article_path(article.source), data=_article(article, settings).encode("utf-8"))
+    return Rendered(path=page_path(article, settings), data=_article(article, settings).encode("utf-8"))
+
+
+def page_path(article: Article, settings: Settings) -> str:
+    """Where the page of `article` lives in the output: where its link points (normalize made
+    the link from `article_path`, so it is read back rather than computed again)."""
+    if article.link.startswith(settings.base_url):
+        return article.link[len(settings.base_url):]
+    return article_path(article.source)
 
 
 def feed_stylesheet() -> bytes:

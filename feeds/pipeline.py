@@ -43,11 +43,10 @@ from feeds.cache import CacheError, Record, Stamp, Store, stamp_of
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic, PublishError
 from feeds.group import group
-from feeds.ids import article_path
 from feeds.jsonfeed import render_json_feeds
 from feeds.model import Article, Feed, FeedKind
 from feeds.normalize import normalize
-from feeds.pages import article_page, site_pages
+from feeds.pages import article_page, page_path, site_pages
 from feeds.publish import MANIFEST, Published, Reused, publish, read_manifest
 from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source
@@ -550,7 +549,7 @@ class _Build:
             full = {a.source: a for a in self.hydrated([a for a, key in batch if key not in known])}
             for article, key in batch:
                 if key is not None and key in known:
-                    yield Reused(path=article_path(article.source), digest=known[key],
+                    yield Reused(path=page_path(article, self.settings), digest=known[key],
                                  render=partial(self.page_bytes, article))
                     continue
                 page = article_page(full[article.source], self.settings)
