@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 
 from feeds.model import Block, BlockKind
 from feeds.text import clean_line, collapse
@@ -91,23 +93,37 @@ def _heading_candidate(line: str) -> bool:
     return not ends_closed(line)
 
 
-def parse_blocks(paragraphs: Sequence[str]) -> tuple[Block, ...]:
-    """The body lines (one paragraph per line) as paragraphs, subheadings and lists."""
+def _line_kinds(paragraphs: Sequence[str]) -> list[tuple[BlockKind, str]]:
+    """Each body line that has text, cleaned, with the kind of block it belongs to (a list
+    item's text without its marker)."""
     lines = [line for line in (_clean(p) for p in paragraphs) if line]
     items = [_list_item(line) for line in lines]
     candidates = [item is None and _heading_candidate(line) for line, item in zip(lines, items, strict=True)]
-    blocks: list[Block] = []
+    kinds: list[tuple[BlockKind, str]] = []
     for i, (line, item) in enumerate(zip(lines, items, strict=True)):
         if item is not None:
-            kind, text = item
-            if blocks and blocks[-1].kind is kind:
-                blocks[-1] = Block(kind=kind, items=(*blocks[-1].items, text))
-            else:
-                blocks.append(Block(kind=kind, items=(text,)))
+            kinds.append(item)
         elif candidates[i] and i + 1 < len(lines) and not candidates[i + 1]:
-            blocks.append(Block(kind=BlockKind.HEADING, items=(line,)))
+            kinds.append((BlockKind.HEADING, line))
         else:
-            blocks.append(Block(kind=BlockKind.PARAGRAPH, items=(line,)))
+            kinds.append((BlockKind.PARAGRAPH, line))
+    return kinds
+
+
+def _runs(kinds: list[tuple[BlockKind, str]]) -> Iterator[tuple[BlockKind, list[str]]]:
+    """The texts of consecutive lines of one kind: a list's items, or paragraphs in a row."""
+    for kind, run in groupby(kinds, key=itemgetter(0)):
+        yield kind, [text for _, text in run]
+
+
+def parse_blocks(paragraphs: Sequence[str]) -> tuple[Block, ...]:
+    """The body lines (one paragraph per line) as paragraphs, subheadings and lists."""
+    blocks: list[Block] = []
+    for kind, texts in _runs(_line_kinds(paragraphs)):
+        if kind in _TAGS:  # a paragraph or heading is a block of its own
+            blocks += [Block(kind=kind, items=(text,)) for text in texts]
+        else:
+            blocks.append(Block(kind=kind, items=tuple(texts)))
     return tuple(blocks)
 
 
@@ -124,13 +140,24 @@ def summarize(blocks: Sequence[Block], limit: int = 300) -> str:
 
 def render_body(paragraphs: Sequence[str], limit: int = 300) -> tuple[str, str]:
     """The summary and the HTML of the body lines: summarize and render_html of
-    parse_blocks(paragraphs), without cleaning the text again (parse_blocks gives it clean)."""
-    blocks = parse_blocks(paragraphs)
-    return _cut(_summary_source(blocks, _as_is), limit), _render(blocks, _as_is)
+    parse_blocks(paragraphs), from the lines and their kinds, without making the blocks or
+    cleaning the text again (it is clean, and never empty)."""
+    kinds = _line_kinds(paragraphs)
+    first = next((text for kind, text in kinds if kind is BlockKind.PARAGRAPH), kinds[0][1] if kinds else "")
+    out: list[str] = []
+    for kind, texts in _runs(kinds):
+        escaped = [html.escape(text, quote=True) for text in texts]
+        if kind in _TAGS:
+            start, end = _TAGS[kind]
+            out += [f"{start}{text}{end}" for text in escaped]
+        else:
+            out.append(_list_html(kind, escaped))
+    return _cut(first, limit), "\n".join(out)
 
 
-def _as_is(text: str) -> str:
-    return text
+def _list_html(kind: BlockKind, escaped: list[str]) -> str:
+    lis = "".join(f"<li>{text}</li>" for text in escaped)
+    return f"<{kind.value}>{lis}</{kind.value}>"
 
 
 def _render(blocks: Sequence[Block], clean: Callable[[str], str]) -> str:
@@ -140,8 +167,7 @@ def _render(blocks: Sequence[Block], clean: Callable[[str], str]) -> str:
         if not texts:
             continue
         if block.kind in (BlockKind.BULLETS, BlockKind.NUMBERED):
-            lis = "".join(f"<li>{t}</li>" for t in texts)
-            out.append(f"<{block.kind.value}>{lis}</{block.kind.value}>")
+            out.append(_list_html(block.kind, texts))
         else:
             start, end = _TAGS[block.kind]
             out.extend(f"{start}{t}{end}" for t in texts)

@@ -23,6 +23,10 @@ _QUOTES = str.maketrans(
     }
 )  # fmt: skip
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d-]")
+# The ASCII members of _XML_ILLEGAL, and the tab as a space: what clean_line does to ASCII
+# text, as one bytes.translate over a whole file (several times faster than the regex).
+_ASCII_ILLEGAL = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_ASCII_TAB = bytes.maketrans(b"\t", b" ")
 
 
 def clean_line(line: str) -> str:
@@ -42,7 +46,8 @@ def clean_text(raw: str) -> list[str]:
         raw = raw[1:]
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     if raw.isascii():  # clean_line of each ASCII line, done once for the whole text
-        return [line.rstrip() for line in _XML_ILLEGAL.sub("", raw).replace("\t", " ").split("\n")]
+        raw = raw.encode("ascii").translate(_ASCII_TAB, _ASCII_ILLEGAL).decode("ascii")
+        return [line.rstrip() for line in raw.split("\n")]
     return [clean_line(line) for line in raw.split("\n")]
 
 

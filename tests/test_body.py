@@ -348,3 +348,22 @@ _UNCLEAN_LINES = st.lists(
 def test_render_body_cleans_once_and_agrees(lines: list[str], limit: int) -> None:
     blocks = parse_blocks(lines)
     assert render_body(lines, limit) == (summarize(blocks, limit), render_html(blocks))
+
+
+def _blocks_line_by_line(lines: list[str]) -> tuple[Block, ...]:
+    """parse_blocks as first written, a block made or extended for each line: the model the
+    grouping of lines into runs is checked against."""
+    blocks = list(parse_blocks([]))
+    for block in (b for line in lines for b in parse_blocks([line])):
+        if blocks and block.kind in (UL, OL) and blocks[-1].kind is block.kind:
+            blocks[-1] = b(block.kind, *blocks[-1].items, *block.items)
+        else:
+            blocks.append(block)
+    return tuple(blocks)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["- one", "* two", "1. three", "2) four", TEXT, "", "  "]), max_size=10))
+def test_parse_blocks_groups_only_list_items_of_one_kind(lines: list[str]) -> None:
+    # No line here is a heading, which depends on the next line; the model looks at one.
+    assert parse_blocks(lines) == _blocks_line_by_line(lines)

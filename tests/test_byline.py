@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from feeds.model import RawArticle
 from feeds.readers import ReadOptions
+from feeds.readers import text as text_reader
 from tests.test_reader import article, parse, where
 
 TOP = "date 2024-01-11 en English\nWorld\n\nHarbour cranes return to service\n"  # title on line 4
@@ -450,3 +453,24 @@ def test_r4_7_a_sentence_about_time_ago_is_body_text() -> None:
     line = "Two hours ago, the river burst its banks."
     a = block(line)
     assert texts(a) == [line, BODY]
+
+
+# --- the one-pattern gate before the labels (feeds.readers.text._ANY_LABEL) -------------------
+
+_LABEL_PATTERNS = [
+    text_reader._AUTHOR_LABEL, text_reader._BY_ALONE, text_reader._BY, text_reader._AUTHOR_COLON,
+    *text_reader._FOREIGN_BY.values(), text_reader._PUBLISHED, text_reader._UPDATED,
+    text_reader._FOREIGN_PUBLISHED, text_reader._FOREIGN_UPDATED,
+]  # fmt: skip
+_LABEL_WORDS = ["author", "Authors", "by", "BY", "Written", "words", "reporting", "von", "par", "por", "di",
+                "door", "first", "published", "Posted", "last", "updated", "modified", "Veröffentlicht",
+                "erstellt", "publié", "stand", "Mis", "à", "jour", "bijgewerkt", "about", "the", "on", "at",
+                "Jane", "Roe", "ſ", "K", "İ", "2024", "January"]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_LABEL_WORDS), st.sampled_from([" ", "  ", ":", " :", "\t", "-"]),
+                          st.text(max_size=3)), max_size=6).map("".join))
+def test_a_line_passes_the_label_gate_when_any_label_pattern_matches(text: str) -> None:
+    matched = any(pattern.match(text) for pattern in _LABEL_PATTERNS)
+    assert (text_reader._ANY_LABEL.match(text) is not None) == matched

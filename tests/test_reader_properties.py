@@ -184,3 +184,9 @@ def test_reading_is_deterministic(data: bytes) -> None:
 def test_clean_text_of_ascii_is_clean_line_of_each_line(raw: str) -> None:
     lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     assert clean_text(raw) == [clean_line(line) for line in lines]
+
+
+def test_clean_text_of_each_ascii_character_is_clean_line() -> None:
+    # clean_text removes the ASCII illegal characters of a whole file with bytes.translate.
+    raw = "\n".join(f"a{chr(c)}b {chr(c)}" for c in range(128) if chr(c) not in "\r\n")
+    assert clean_text(raw) == [clean_line(line) for line in raw.split("\n")]

@@ -66,6 +66,16 @@ _FOREIGN_UPDATED = re.compile(
     r"atualizado|modificado|aggiornato|modificato|laatst\s+bijgewerkt|bijgewerkt)(?![^\W\d_])",
     re.IGNORECASE,
 )
+# Every label and by-line pattern above, as one: a piece that matches none of them (most lines
+# tried do not; each pattern is anchored at the start) can only be a date.
+_ANY_LABEL = re.compile(
+    "|".join(
+        f"(?:{p.pattern})"
+        for p in (_AUTHOR_LABEL, _BY_ALONE, _BY, _AUTHOR_COLON, *_FOREIGN_BY.values(), _PUBLISHED, _UPDATED,
+                  _FOREIGN_PUBLISHED, _FOREIGN_UPDATED)
+    ),
+    re.IGNORECASE,
+)
 # `|`, `•`, a middle dot with space beside it (not the Catalan `l·l`), a spaced dash.
 _PART_SEPARATOR = re.compile(r"\s*[|•]\s*|\s+·\s*|\s*·\s+|\s+[—–]\s+")
 _SEPARATOR_CHAR = re.compile("[|•·—–]")  # in every separator: without one, a line is one piece
@@ -224,6 +234,7 @@ class _Reader:
         self.category_index: int | None = None
         self.filled = [i for i, line in enumerate(self.lines) if line]
         self._parts: dict[int, list[_Part] | None] = {}
+        self._date_context: DateContext | None = None
 
     def report(self, code: Code, index: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(code=code, file=self.source, line=index + 1, message=message))
@@ -235,13 +246,17 @@ class _Reader:
         return [i for i in self.filled if i >= start]
 
     def date_context(self) -> DateContext:
-        return DateContext(
-            header_date=self.header_date,
-            header_month_only=self.header_month_only,
-            language=self.language or self.options.language,
-            default_zone=self.options.timezone,
-            zones=self.options.zones,
-        )
+        # Made once, when the first line is tried as a date: the header, read before any, is
+        # all it depends on.
+        if self._date_context is None:
+            self._date_context = DateContext(
+                header_date=self.header_date,
+                header_month_only=self.header_month_only,
+                language=self.language or self.options.language,
+                default_zone=self.options.timezone,
+                zones=self.options.zones,
+            )
+        return self._date_context
 
     # -- the parts, in file order ------------------------------------------------
 
@@ -401,6 +416,8 @@ class _Reader:
 
     def part(self, text: str) -> list[_Part] | None:
         """What one piece of a byline line is (one part, or a by-line and its date), or None."""
+        if _ANY_LABEL.match(text) is None:
+            return self.date_part(text)
         if _AUTHOR_LABEL.match(text):
             return [_Part(_Kind.LABEL, "")]
         if _BY_ALONE.match(text):
@@ -418,6 +435,10 @@ class _Reader:
         for kind, pattern in ((_Kind.UPDATED, _FOREIGN_UPDATED), (_Kind.PUBLISHED, _FOREIGN_PUBLISHED)):
             if pattern.match(text) and looks_like_date(text, self.date_context()):
                 return [_Part(kind, text)]
+        return self.date_part(text)
+
+    def date_part(self, text: str) -> list[_Part] | None:
+        """A bare date line, or a relative time alone on its line."""
         if looks_like_date(text, self.date_context()) or _RELATIVE_LINE.match(text):
             return [_Part(_Kind.DATE, text)]
         return None
