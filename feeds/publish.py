@@ -193,13 +193,17 @@ class _Tree:
         parent = os.path.dirname(target)
         if parent not in made:
             _make_folder(top, parent)
-            made.add(parent)
+            while parent not in made:  # it and every folder above it
+                made.add(parent)
+                parent = os.path.dirname(parent)
+        if target in made:
+            raise PublishError(f"{path!r} is both a file and a folder of this build; nothing was published.")
         if path in self.trusted:  # the spare holds it with other bytes: replaced by a rename, never rewritten
             linked = os.path.join(top, _LINKING)
         else:
             linked = target
             if self.trusted and os.path.isdir(target):
-                shutil.rmtree(target)  # a folder in the spare where a file is published now
+                shutil.rmtree(target)  # a folder of the spare where a file is published now
         size = len(file.data) if isinstance(file, Rendered) else None
         if self.links.link(path, digest, size, linked):
             if linked != target:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from feeds.errors import PublishError
 from feeds.publish import MANIFEST, Reused, publish, read_manifest
 from feeds.render import Rendered
 
@@ -116,3 +117,13 @@ def test_a_reused_file_is_linked_and_rendered_only_when_it_is_gone(tmp_path: Pat
     publish(again(), out)
     assert calls == ["page"]
     assert tree(out) == {"page": "text", "other": "2"}
+
+
+@pytest.mark.parametrize("spare", [False, True])
+def test_a_path_that_is_both_a_file_and_a_folder_is_refused(tmp_path: Path, spare: bool) -> None:
+    out = tmp_path / "out"
+    builds(out, *([{"a": "1"}, {"a": "2"}] if spare else []))
+    before = tree(out)
+    with pytest.raises(PublishError):
+        publish(files(x__y__z="deep", x="flat"), out)
+    assert tree(out) == before
