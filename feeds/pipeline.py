@@ -208,10 +208,11 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def parse_many(jobs: Sequence[tuple[str, str]], settings: Settings, *, workers: int,
-               progress: Progress) -> Iterator[tuple[bytes | None, Record]]:
+def parse_many(jobs: Sequence[tuple[str, str]], settings: Settings, *, workers: int, progress: Progress,
+               pool: Callable[[], ProcessPoolExecutor] | None = None) -> Iterator[tuple[bytes | None, Record]]:
     """`_parse_file` for each (name, path) job, in the order given, in `workers` processes
-    when there are enough jobs to pay for starting them."""
+    when there are enough jobs to pay for starting them (`pool`: where to get them, for a
+    caller that keeps them for more work; else they are started here and stopped after)."""
     if workers <= 1 or len(jobs) < SERIAL_BELOW:
         for name, path in jobs:
             yield _parse_file(name, path, settings)
@@ -219,11 +220,16 @@ def parse_many(jobs: Sequence[tuple[str, str]], settings: Settings, *, workers: 
         return
     size = max(_CHUNK[0], min(_CHUNK[1], len(jobs) // (workers * 16)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker,
-                             initargs=(_settings_state(settings),)) as pool:
-        for results in pool.map(_parse_chunk, chunks):  # in order: the same as serial
+    with contextlib.ExitStack() as stack:
+        executor = pool() if pool is not None else stack.enter_context(_worker_pool(settings, workers))
+        for results in executor.map(_parse_chunk, chunks):  # in order: the same as serial
             yield from results
             progress.advance(Stage.PARSE, len(results))
+
+
+def _worker_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker,
+                               initargs=(_settings_state(settings),))
 
 
 # --- Feed documents, here or in worker processes ---------------------------------------------------
@@ -350,8 +356,29 @@ class _Build:
         self.full: dict[str, Article] = {}  # source -> article with its text: the feeds' entries
         self.started = 0  # the file system's time when reading began (ns)
         self.fresh: list[int] = []  # indexes of the sources whose stamp is not the last build's
+        self.pool: ProcessPoolExecutor | None = None  # the worker processes, while they run
+
+    def worker_pool(self) -> ProcessPoolExecutor:
+        """The worker processes, started on first use: a build that parses many files renders
+        its feeds in the same processes, and stops them when the feeds are rendered."""
+        if self.pool is None:
+            self.pool = _worker_pool(self.settings, self.workers)
+        return self.pool
+
+    def stop_workers(self) -> None:
+        # As soon as they are not needed: a build killed while they run leaves them behind,
+        # waiting for work that never comes.
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
 
     def run(self, *, publish_to: bool) -> BuildReport:
+        try:
+            return self.stages(publish_to=publish_to)
+        finally:
+            self.stop_workers()
+
+    def stages(self, *, publish_to: bool) -> BuildReport:
         self.progress.stage(Stage.READ, None)
         sources = find_sources(self.settings.articles, frozenset(READERS))
         root = str(self.settings.articles.absolute())
@@ -460,7 +487,8 @@ class _Build:
         self.progress.stage(Stage.PARSE, len(missing))
         jobs = [(sources[i].name, sources[i].path) for i in missing]
         batch: list[tuple[bytes, Record]] = []
-        outcomes = parse_many(jobs, self.settings, workers=self.workers, progress=self.progress)
+        outcomes = parse_many(jobs, self.settings, workers=self.workers, progress=self.progress,
+                              pool=self.worker_pool)
         for n, (i, (digest, record)) in enumerate(zip(missing, outcomes, strict=True), 1):
             name = sources[i].name
             hashes[i] = digest
@@ -592,38 +620,36 @@ class _Build:
 
     def rendered(self, jobs: Iterable[tuple[bytes, Callable[[], _FeedJob]]], used: list[bytes]) -> Iterator[Rendered]:
         """The files of each job in order: from the store, else rendered -- here for the first
-        `RENDER_SERIAL_BELOW`, then in worker processes, a bounded number of jobs ahead of the
-        files yielded -- and stored."""
+        `RENDER_SERIAL_BELOW` (unless the worker processes already run), then in them, a
+        bounded number of jobs ahead of the files yielded -- and stored."""
         ahead = max(1, self.workers) * _RENDER_AHEAD * _RENDER_CHUNK  # jobs whose files wait to be yielded
         window: deque[tuple[bytes, _Files]] = deque()
         chunk = _Chunk()
         here = 0
-        with contextlib.ExitStack() as stack:
-            pool: ProcessPoolExecutor | None = None
-            for key, make in jobs:
-                used.append(key)
-                cached = self.store.rendered(key)
-                if cached is not None:
-                    window.append((key, cached))
-                elif pool is None and (self.workers <= 1 or here < RENDER_SERIAL_BELOW):
-                    here += 1
-                    files = _render_job(make(), self.settings)
-                    self.store.put_rendered(key, files)
-                    window.append((key, files))
-                else:
-                    if pool is None:
-                        pool = stack.enter_context(ProcessPoolExecutor(
-                            max_workers=self.workers, mp_context=_pool_context(), initializer=_init_worker,
-                            initargs=(_settings_state(self.settings),)))
-                    chunk.jobs.append(make())
-                    window.append((key, _Slot(chunk, len(chunk.jobs) - 1)))
-                    if len(chunk.jobs) >= _RENDER_CHUNK:
-                        chunk.future = pool.submit(_render_chunk, chunk.jobs)
-                        chunk = _Chunk()
-                while window and (len(window) > ahead or not isinstance(window[0][1], _Slot)):
-                    yield from self.settle(window.popleft(), pool, chunk)
-            while window:
+        pool = self.pool  # already running when parsing needed it: then every miss goes there
+        for key, make in jobs:
+            used.append(key)
+            cached = self.store.rendered(key)
+            if cached is not None:
+                window.append((key, cached))
+            elif pool is None and (self.workers <= 1 or here < RENDER_SERIAL_BELOW):
+                here += 1
+                files = _render_job(make(), self.settings)
+                self.store.put_rendered(key, files)
+                window.append((key, files))
+            else:
+                if pool is None:
+                    pool = self.worker_pool()
+                chunk.jobs.append(make())
+                window.append((key, _Slot(chunk, len(chunk.jobs) - 1)))
+                if len(chunk.jobs) >= _RENDER_CHUNK:
+                    chunk.future = pool.submit(_render_chunk, chunk.jobs)
+                    chunk = _Chunk()
+            while window and (len(window) > ahead or not isinstance(window[0][1], _Slot)):
                 yield from self.settle(window.popleft(), pool, chunk)
+        while window:
+            yield from self.settle(window.popleft(), pool, chunk)
+        self.stop_workers()
 
     def settle(self, item: tuple[bytes, _Files], pool: ProcessPoolExecutor | None,
                last: _Chunk) -> tuple[Rendered, ...]:
