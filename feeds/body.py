@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
@@ -129,13 +129,18 @@ def parse_blocks(paragraphs: Sequence[str]) -> tuple[Block, ...]:
 
 def render_html(blocks: Sequence[Block]) -> str:
     """Escaped HTML, one block per line: `<p>`, `<h2>`, `<ul><li>…</li></ul>`, `<ol>…</ol>`."""
-    return _render(blocks, _clean)
+    out: list[str] = []
+    for block in blocks:
+        texts = [t for t in (html.escape(_clean(item), quote=True) for item in block.items) if t]
+        if texts:
+            out += _html(block.kind, texts)
+    return "\n".join(out)
 
 
 def summarize(blocks: Sequence[Block], limit: int = 300) -> str:
     """Plain text: the first paragraph, cut at a word boundary to at most `limit` characters
     plus `…`. A single word longer than `limit` is cut inside the word."""
-    return _cut(_summary_source(blocks, _clean), limit)
+    return _cut(_summary_source(blocks), limit)
 
 
 def render_body(paragraphs: Sequence[str], limit: int = 300) -> tuple[str, str]:
@@ -146,39 +151,24 @@ def render_body(paragraphs: Sequence[str], limit: int = 300) -> tuple[str, str]:
     first = next((text for kind, text in kinds if kind is BlockKind.PARAGRAPH), kinds[0][1] if kinds else "")
     out: list[str] = []
     for kind, texts in _runs(kinds):
-        escaped = [html.escape(text, quote=True) for text in texts]
-        if kind in _TAGS:
-            start, end = _TAGS[kind]
-            out += [f"{start}{text}{end}" for text in escaped]
-        else:
-            out.append(_list_html(kind, escaped))
+        out += _html(kind, [html.escape(text, quote=True) for text in texts])
     return _cut(first, limit), "\n".join(out)
 
 
-def _list_html(kind: BlockKind, escaped: list[str]) -> str:
+def _html(kind: BlockKind, escaped: list[str]) -> list[str]:
+    """The HTML lines of texts of one kind: a line each for paragraphs and headings, one list."""
+    if kind in _TAGS:
+        start, end = _TAGS[kind]
+        return [f"{start}{text}{end}" for text in escaped]
     lis = "".join(f"<li>{text}</li>" for text in escaped)
-    return f"<{kind.value}>{lis}</{kind.value}>"
+    return [f"<{kind.value}>{lis}</{kind.value}>"]
 
 
-def _render(blocks: Sequence[Block], clean: Callable[[str], str]) -> str:
-    out: list[str] = []
-    for block in blocks:
-        texts = [t for t in (html.escape(clean(item), quote=True) for item in block.items) if t]
-        if not texts:
-            continue
-        if block.kind in (BlockKind.BULLETS, BlockKind.NUMBERED):
-            out.append(_list_html(block.kind, texts))
-        else:
-            start, end = _TAGS[block.kind]
-            out.extend(f"{start}{t}{end}" for t in texts)
-    return "\n".join(out)
-
-
-def _summary_source(blocks: Sequence[Block], clean: Callable[[str], str]) -> str:
+def _summary_source(blocks: Sequence[Block]) -> str:
     """The first paragraph; without one, the first list item or heading."""
     first = ""
     for block in blocks:
-        for text in filter(None, map(clean, block.items)):
+        for text in filter(None, map(_clean, block.items)):
             if block.kind is BlockKind.PARAGRAPH:
                 return text
             first = first or text
