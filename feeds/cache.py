@@ -1,5 +1,5 @@
 """The build cache: what each article file parsed into, so that a rebuild parses only new or
-changed files, and the feeds it rendered, so that it re-renders only feeds that changed.
+changed files, and what it published, so that it renders only feeds and pages that changed.
 
 Everything is keyed by what it depends on, never by when it was made:
 
@@ -7,9 +7,10 @@ Everything is keyed by what it depends on, never by when it was made:
   *fingerprint*: every setting but the folders, the package version, a hash of the package's
   own source and data files, the versions of the libraries that shape the output, and the
   schema of this cache. A stale entry therefore cannot be found, only a current one;
-- a rendered feed by the fingerprint, the feed's own fields and its entries' parse keys;
-- an article page's digest (not its bytes: those are in the output) by the fingerprint, the
-  article's parse key and its dates, so that an unchanged page is not rendered again.
+- what a feed document or an article page was published as -- each file's path and sha256,
+  not its bytes: those are in the output -- by what the document depends on (the
+  fingerprint, the feed's own fields and its entries' parse keys and dates; the article's
+  parse key and dates), so that an unchanged one is not rendered again.
 
 A parse result is two rows with a CRC-32 each: the light part, read for every article to group
 them (table `light`, small rows, many to a page), and the text, read only for what is rendered
@@ -55,9 +56,8 @@ import feeds
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
 from feeds.model import Article, Author, Category
-from feeds.render import Rendered
 
-SCHEMA = 3  # bump when the tables or the record layout change
+SCHEMA = 4  # bump when the tables or the record layout change
 DATABASE = "build.sqlite3"
 CACHE_FOLDER = ".feeds-cache"
 _BATCH = 500  # keys per SELECT … IN (…): below every SQLite's variable limit
@@ -264,8 +264,8 @@ CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS light(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, light BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS texts(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, summary BLOB NOT NULL,
                                  content BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS rendered(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS published(key BLOB PRIMARY KEY, digest TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS published(key BLOB NOT NULL, path TEXT NOT NULL, digest TEXT NOT NULL,
+                                     PRIMARY KEY(key, path)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stamps(root TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
                                   mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
                                   hash BLOB NOT NULL, PRIMARY KEY(root, name));
@@ -284,7 +284,7 @@ def _guarded() -> Iterator[None]:
 
 
 class Store:
-    """Parse results, rendered feeds, file stamps and the last build of each output.
+    """Parse results, what was published, file stamps and the last build of each output.
 
     `Store.open(folder)` is the persistent cache, `Store.scratch()` a throwaway one in a
     temporary folder; close either (or use it as a context manager). Every method raises
@@ -419,44 +419,26 @@ class Store:
             self._db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)",
                                  ((key, r.text_crc, r.summary, r.content) for key, r in entries))
 
-    # -- rendered feeds ---------------------------------------------------------------------------
+    # -- what feed documents and article pages were published as -------------------------------
 
-    def rendered(self, key: bytes) -> tuple[Rendered, ...] | None:
-        """The files stored under `key` by `put_rendered`, or None."""
-        with _guarded():
-            row = self._db.execute("SELECT crc, data FROM rendered WHERE key = ?", (key,)).fetchone()
-        if row is None or not isinstance(row[1], bytes) or zlib.crc32(row[1]) != row[0]:
-            return None
-        try:
-            files = tuple(Rendered(path=path, data=data)
-                          for path, data in marshal.loads(row[1]))  # noqa: S302 - our own bytes, CRC-checked
-        except (ValueError, EOFError, TypeError):
-            return None
-        if not all(isinstance(f.path, str) and isinstance(f.data, bytes) for f in files):
-            return None
-        return files
-
-    def put_rendered(self, key: bytes, files: Sequence[Rendered]) -> None:
-        data = marshal.dumps(tuple((f.path, f.data) for f in files), _MARSHAL)
-        with _guarded():
-            self._db.execute("INSERT OR REPLACE INTO rendered VALUES (?, ?, ?)", (key, zlib.crc32(data), data))
-
-    # -- what article pages were published as ---------------------------------------------------
-
-    def published(self, keys: Sequence[bytes]) -> dict[bytes, str]:
-        """key -> sha256 (hex) of the file last published for it, for the keys stored. (A wrong
-        digest costs nothing but a render: publish checks it against the files it has.)"""
+    def published(self, keys: Sequence[bytes]) -> dict[bytes, tuple[tuple[str, str], ...]]:
+        """key -> (path, sha256 hex) of each file last published for it, for the keys stored.
+        (A wrong digest costs nothing but a render: publish checks it against the files it has.)"""
         wanted = set(keys)
         if not wanted:
             return {}
+        found: dict[bytes, list[tuple[str, str]]] = {}
         with _guarded():
-            rows = self._db.execute("SELECT key, digest FROM published")  # all: cheaper than looking each up
-            return {key: digest for key, digest in rows
-                    if key in wanted and isinstance(digest, str) and len(digest) == 64}
+            for key, path, digest in self._db.execute("SELECT key, path, digest FROM published"):
+                # All rows, filtered here: cheaper than looking up 100,000 keys one by one.
+                if key in wanted and isinstance(path, str) and isinstance(digest, str) and len(digest) == 64:
+                    found.setdefault(key, []).append((path, digest))
+        return {key: tuple(files) for key, files in found.items()}
 
-    def put_published(self, entries: Iterable[tuple[bytes, str]]) -> None:
+    def put_published(self, entries: Iterable[tuple[bytes, str, str]]) -> None:
+        """Remember (key, path, sha256 hex) of files just published."""
         with _guarded():
-            self._db.executemany("INSERT OR REPLACE INTO published VALUES (?, ?)", entries)
+            self._db.executemany("INSERT OR REPLACE INTO published VALUES (?, ?, ?)", entries)
 
     # -- the last build of an output ------------------------------------------------------------
 
@@ -482,14 +464,13 @@ class Store:
 
     # -- garbage ------------------------------------------------------------------------------
 
-    def collect(self, parse_keys: Iterable[bytes], render_keys: Iterable[bytes], page_keys: Iterable[bytes]) -> None:
+    def collect(self, parse_keys: Iterable[bytes], published_keys: Iterable[bytes]) -> None:
         """Keep the cache near the size one build needs: when a table holds more than twice
-        what this build used (and some slack), every row this build did not use goes."""
+        the keys this build used (and some slack), every row this build did not use goes."""
         with _guarded():
             parsed = list(parse_keys)
-            for table, keys in (("light", parsed), ("texts", parsed), ("rendered", list(render_keys)),
-                                ("published", list(page_keys))):
-                (count,) = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+            for table, keys in (("light", parsed), ("texts", parsed), ("published", list(published_keys))):
+                (count,) = self._db.execute(f"SELECT count(DISTINCT key) FROM {table}").fetchone()  # noqa: S608
                 if count <= 2 * len(keys) + 1000:
                     continue
                 self._db.execute("CREATE TEMP TABLE IF NOT EXISTS live_keys(key BLOB PRIMARY KEY)")

@@ -256,8 +256,9 @@ def _render_chunk(jobs: Sequence[_FeedJob]) -> list[tuple[Rendered, ...]]:
     return [_render_job(job, _worker_settings) for job in jobs]
 
 
-class _Pages:
-    """The article pages of a build: every page key used, and (key, path) of each page rendered."""
+class _Made:
+    """What a build's feed documents and pages came from: every key used, and (key, path) of
+    each file rendered now (the store learns its digest once it is published)."""
 
     def __init__(self) -> None:
         self.keys: list[bytes] = []
@@ -280,7 +281,7 @@ class _Slot:
     index: int
 
 
-_Files = tuple[Rendered, ...] | _Slot  # a feed document's files, rendered or to come
+_Files = tuple[Rendered | Reused, ...] | _Slot  # a feed document's files, rendered, reused or to come
 
 
 # --- The build -----------------------------------------------------------------------------------
@@ -404,17 +405,16 @@ class _Build:
         if not publish_to:
             return report
 
-        render_keys: list[bytes] = []
-        pages = _Pages()
-        files = self.render(feeds, grouped.published, grouped.members, render_keys, pages)
+        made = _Made()
+        files = self.render(feeds, grouped.published, grouped.members, made)
         self.progress.stage(Stage.RENDER, (len(FeedFormat) + 1) * len(feeds) + len(grouped.published))
         published = publish(_reported(files, self.progress), self.settings.output)
         if self.store.persistent:
             # Published: a cache that fails now only makes the next build slower.
             with contextlib.suppress(CacheError):
                 self.save_stamps(root, sources, stamps, hashes, previous)
-                self.store.put_published((key, published.files[path]) for key, path in pages.rendered)
-                self.store.collect(self.keys.values(), render_keys, pages.keys)
+                self.store.put_published((key, path, published.files[path]) for key, path in made.rendered)
+                self.store.collect(self.keys.values(), made.keys)
                 self.remember(self.build_key(sources, hashes), output, report, feeds)
                 self.store.commit()
         return replace(report, output=published)
@@ -559,30 +559,36 @@ class _Build:
     # -- render --------------------------------------------------------------------------------
 
     def render(self, feeds: Sequence[Feed], published: Sequence[Article], members: Mapping[str, Sequence[Article]],
-               used: list[bytes], pages: _Pages) -> Iterator[Rendered | Reused]:
-        """Every output file, lazily: each feed's files and archive pages (from the store when
-        rendered before with the same entries and settings), then the pages."""
-        yield from self.rendered(self.feed_jobs(feeds, members), used)
+               made: _Made) -> Iterator[Rendered | Reused]:
+        """Every output file, lazily: each feed's documents, then the site's pages, then each
+        article's page. A feed document or an article page whose key the last build published
+        is `Reused`: publish keeps that file, or asks for its bytes after all."""
+        jobs = list(self.feed_jobs(feeds, members))
+        page_keys = [self.page_key(a) for a in published]
+        made.keys += (key for key, _ in jobs)
+        made.keys += (key for key in page_keys if key is not None)
+        known = self.store.published(made.keys)
+        yield from self.rendered(jobs, known, made)
         yield from site_pages(feeds, self.settings)
-        yield from self.article_pages(published, pages)
+        yield from self.article_pages(published, page_keys, known, made)
 
-    def article_pages(self, articles: Sequence[Article], pages: _Pages) -> Iterator[Rendered | Reused]:
-        """Each article's page: `Reused` when the last build published it with the same key
-        (publish keeps that file, or asks for the bytes after all), else rendered now."""
-        keys = [self.page_key(a) for a in articles]
-        known = self.store.published([k for k in keys if k is not None])
-        pages.keys += (k for k in keys if k is not None)
+    def article_pages(self, articles: Sequence[Article], keys: Sequence[bytes | None],
+                      known: Mapping[bytes, tuple[tuple[str, str], ...]], made: _Made) -> Iterator[Rendered | Reused]:
+        """Each article's page (`keys`: each one's `page_key`), rendered `_PAGE_STEP` at a time."""
         for start in range(0, len(articles), _PAGE_STEP):
-            batch = list(zip(articles[start:start + _PAGE_STEP], keys[start:start + _PAGE_STEP], strict=True))
-            full = {a.source: a for a in self.hydrated([a for a, key in batch if key not in known])}
-            for article, key in batch:
-                if key is not None and key in known:
-                    yield Reused(path=page_path(article, self.settings), digest=known[key],
-                                 render=partial(self.page_bytes, article))
+            batch = []
+            for article, key in zip(articles[start:start + _PAGE_STEP], keys[start:start + _PAGE_STEP], strict=True):
+                path = page_path(article, self.settings)
+                files = known.get(key) if key is not None else None
+                batch.append((article, key, path, files[0][1] if files and files[0][0] == path else None))
+            full = {a.source: a for a in self.hydrated([a for a, _, _, digest in batch if digest is None])}
+            for article, key, path, digest in batch:
+                if digest is not None:
+                    yield Reused(path=path, digest=digest, render=partial(self.page_bytes, article))
                     continue
                 page = article_page(full[article.source], self.settings)
                 if key is not None:
-                    pages.rendered.append((key, page.path))
+                    made.rendered.append((key, page.path))
                 yield page
 
     def page_bytes(self, article: Article) -> bytes:
@@ -618,24 +624,26 @@ class _Build:
         # render_archive reads the page's entries, never the feed's: they need not travel.
         return _FeedJob(feed=replace(feed, entries=()), page=replace(page, entries=tuple(self.hydrated(page.entries))))
 
-    def rendered(self, jobs: Iterable[tuple[bytes, Callable[[], _FeedJob]]], used: list[bytes]) -> Iterator[Rendered]:
-        """The files of each job in order: from the store, else rendered -- here for the first
-        `RENDER_SERIAL_BELOW` (unless the worker processes already run), then in them, a
-        bounded number of jobs ahead of the files yielded -- and stored."""
+    def rendered(self, jobs: Iterable[tuple[bytes, Callable[[], _FeedJob]]],
+                 known: Mapping[bytes, tuple[tuple[str, str], ...]], made: _Made) -> Iterator[Rendered | Reused]:
+        """The files of each job in order: `Reused` when the last build published them (`known`),
+        else rendered -- here for the first `RENDER_SERIAL_BELOW` (unless the worker processes
+        already run), then in them, a bounded number of jobs ahead of the files yielded."""
         ahead = max(1, self.workers) * _RENDER_AHEAD * _RENDER_CHUNK  # jobs whose files wait to be yielded
         window: deque[tuple[bytes, _Files]] = deque()
         chunk = _Chunk()
         here = 0
         pool = self.pool  # already running when parsing needed it: then every miss goes there
         for key, make in jobs:
-            used.append(key)
-            cached = self.store.rendered(key)
-            if cached is not None:
-                window.append((key, cached))
+            published = known.get(key)
+            if published is not None:
+                window.append((key, tuple(
+                    Reused(path=path, digest=digest, render=partial(self.document_bytes, make, path))
+                    for path, digest in published)))
             elif pool is None and (self.workers <= 1 or here < RENDER_SERIAL_BELOW):
                 here += 1
                 files = _render_job(make(), self.settings)
-                self.store.put_rendered(key, files)
+                made.rendered += ((key, f.path) for f in files)
                 window.append((key, files))
             else:
                 if pool is None:
@@ -646,14 +654,14 @@ class _Build:
                     chunk.future = pool.submit(_render_chunk, chunk.jobs)
                     chunk = _Chunk()
             while window and (len(window) > ahead or not isinstance(window[0][1], _Slot)):
-                yield from self.settle(window.popleft(), pool, chunk)
+                yield from self.settle(window.popleft(), pool, chunk, made)
         while window:
-            yield from self.settle(window.popleft(), pool, chunk)
+            yield from self.settle(window.popleft(), pool, chunk, made)
         self.stop_workers()
 
     def settle(self, item: tuple[bytes, _Files], pool: ProcessPoolExecutor | None,
-               last: _Chunk) -> tuple[Rendered, ...]:
-        """The files of a window item, waiting for its worker (and storing them) if need be."""
+               last: _Chunk, made: _Made) -> tuple[Rendered | Reused, ...]:
+        """The files of a window item, waiting for its worker if need be."""
         key, value = item
         if not isinstance(value, _Slot):
             return value
@@ -663,8 +671,16 @@ class _Build:
             assert pool is not None, "a chunk without a pool"
             chunk.future = pool.submit(_render_chunk, chunk.jobs)
         files = chunk.future.result()[value.index]
-        self.store.put_rendered(key, files)
+        made.rendered += ((key, f.path) for f in files)
         return files
+
+    def document_bytes(self, make: Callable[[], _FeedJob], path: str) -> bytes:
+        """The bytes of the file `path` of a reused feed document, rendered here after all."""
+        for file in _render_job(make(), self.settings):
+            if file.path == path:
+                return file.data
+        raise PublishError(f"The build cache names {path!r}, which this build does not render; "
+                           "delete the cache folder or build with --no-cache.")
 
     def render_key(self, feed: Feed, what: str, entries: Sequence[Article], *, skip: tuple[str, ...]) -> bytes:
         """What the files of `what` for `feed` depend on: the settings and package (the

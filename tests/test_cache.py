@@ -194,7 +194,7 @@ def test_a_damaged_entry_is_parsed_again(site: Settings, tmp_path: Path) -> None
     with sqlite3.connect(database(site)) as db:
         assert db.execute("UPDATE texts SET content = CAST('<p>tampered</p>' AS BLOB) WHERE key = ?",
                           (key,)).rowcount == 1
-        db.execute("DELETE FROM rendered")
+        db.execute("DELETE FROM published")
     db.close()
     rewrite(site, 11, revision=1)  # so that the build is not a no-op
     report = pipeline.build(site)
@@ -355,10 +355,10 @@ def test_feeds_whose_entries_did_not_change_are_not_rendered_again(
     assert snapshot(site.output) == clean_build(site, tmp_path)
 
 
-def test_a_damaged_rendered_feed_is_rendered_again(site: Settings, tmp_path: Path) -> None:
-    pipeline.build(site)
+def test_a_wrong_digest_in_the_cache_only_costs_a_render(site: Settings, tmp_path: Path) -> None:
+    first = pipeline.build(site)
     with sqlite3.connect(database(site)) as db:
-        db.execute("UPDATE rendered SET data = CAST('garbage' AS BLOB)")
+        assert db.execute("UPDATE published SET digest = ?", ("0" * 64,)).rowcount > 2 * len(first.feeds)
     db.close()
     rewrite(site, 7, revision=1)
     pipeline.build(site)
@@ -386,19 +386,22 @@ def test_only_the_changed_articles_page_is_rendered_again(
 
 
 @pytest.mark.parametrize("damage", ["gone", "edited"])
-def test_a_page_missing_or_edited_in_the_output_is_rendered_again(
-    site: Settings, tmp_path: Path, damage: str
+@pytest.mark.parametrize("which", ["an article page", "a feed"])
+def test_a_file_missing_or_edited_in_the_output_is_rendered_again(
+    site: Settings, tmp_path: Path, damage: str, which: str
 ) -> None:
     pipeline.build(site)
-    page = sorted((site.output / "articles").iterdir())[0]
+    # A feed the change below does not touch: its files are reused, not rendered.
+    path = (f"articles/{sorted((site.output / 'articles').iterdir())[0].name}" if which == "an article page"
+            else f"category/{sorted((site.output / 'category').iterdir())[-1].name}/atom.xml")
     for tree in (site.output, site.output.with_name(".output.spare")):
-        if damage == "gone" or not (tree / "articles" / page.name).exists():
-            (tree / "articles" / page.name).unlink(missing_ok=True)
+        if damage == "gone" or not (tree / path).exists():
+            (tree / path).unlink(missing_ok=True)
         else:
-            with open(tree / "articles" / page.name, "ab") as f:  # in place: the output and the spare share it
+            with open(tree / path, "ab") as f:  # in place: the output and the spare share it
                 f.write(b"<!-- edited -->")
             later = (tree / MANIFEST).stat().st_mtime + 5
-            os.utime(tree / "articles" / page.name, (later, later))
+            os.utime(tree / path, (later, later))
     rewrite(site, 7, revision=1)  # a change, so that the build is not skipped as a no-op
     pipeline.build(site)
     assert snapshot(site.output) == clean_build(site, tmp_path)
