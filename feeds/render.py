@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -106,7 +107,9 @@ def wire_time(moment: datetime) -> datetime:
 
 def _entry(article: Article) -> FeedEntry:
     entry = FeedEntry()
-    entry.load_extension("dc", atom=False, rss=True)
+    # What load_extension("dc") registers, without the failed import of a `dc_entry` module
+    # it tries first: that search of the path was a twentieth of rendering a feed.
+    entry.register_extension("dc", DcEntryExtension, atom=False, rss=True)
     entry.id(article.id)
     entry.guid(article.id, permalink=False)
     entry.title(article.title)
