@@ -41,6 +41,7 @@ import marshal
 import os
 import shutil
 import sqlite3
+import struct
 import sys
 import tempfile
 import zlib
@@ -57,7 +58,7 @@ from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
 from feeds.model import Article, Author, Category
 
-SCHEMA = 4  # bump when the tables or the record layout change
+SCHEMA = 5  # bump when the tables or the record layout change
 DATABASE = "build.sqlite3"
 CACHE_FOLDER = ".feeds-cache"
 _BATCH = 500  # keys per SELECT … IN (…): below every SQLite's variable limit
@@ -179,6 +180,8 @@ _CODES = {str(code): code for code in Code}  # a dict lookup is much cheaper tha
 
 
 def decode_diagnostics(values: Iterable[Any]) -> tuple[Diagnostic, ...]:
+    if not values:
+        return ()
     return tuple(Diagnostic(code=_CODES[code], file=str(file), line=int(line), message=str(message))
                  for code, file, line, message in values)
 
@@ -208,11 +211,12 @@ def decode_light(light: bytes, *, summary: str = "", content_html: str = "") -> 
     if fields_ is None:
         return None, diagnostics
     (id_, source, title, link, published, updated, language, authors, category, bio) = fields_
+    published_at = _decode_time(published)
     article = Article(
-        id=id_, source=source, title=title, link=link,
-        published=_decode_time(published), updated=_decode_time(updated), language=language,
+        id=id_, source=source, title=title, link=link, published=published_at,
+        updated=published_at if updated == published else _decode_time(updated), language=language,
         authors=_authors(authors), category=_category(category),
-        summary=summary, content_html=content_html, bio=tuple(str(b) for b in bio),
+        summary=summary, content_html=content_html, bio=tuple(map(str, bio)) if bio else (),
     )
     for text in (id_, source, title, link, language, category[0]):
         if not isinstance(text, str):
@@ -235,6 +239,29 @@ def _category(value: tuple[str, int]) -> Category:
 # --- The store ------------------------------------------------------------------------------
 
 
+class PublishedFiles:
+    """key -> (path, sha256 hex) of each file last published for it. A rebuild of 100,000 articles
+    looks up every page, so the rows stay text as SQLite gives them until one is asked for."""
+
+    def __init__(self, rows: dict[bytes, str]) -> None:
+        self._rows = rows
+
+    def get(self, key: bytes | None) -> tuple[tuple[str, str], ...] | None:
+        """The files of `key`; None for a key not stored, or stored damaged (a wrong digest
+        only costs a render: publish checks it against the files it has)."""
+        text = self._rows.get(key) if key is not None else None
+        if not isinstance(text, str) or not text.endswith("\n"):
+            return None
+        files = []
+        for line in text[:-1].split("\n"):
+            digest, _, path = line.partition(" ")
+            if len(digest) != 64 or not path:
+                return None
+            files.append((path, digest))
+        return tuple(files)
+
+
+
 class CacheError(Exception):
     """The store failed under us (a corrupt database, a full disk): the build starts again
     without it. Never shown to a person as such."""
@@ -253,6 +280,17 @@ def stamp_of(result: os.stat_result) -> Stamp:
     return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
 
 
+_PACKED_STAMP = struct.Struct("<QqqQ")  # a stamp as stored, followed by the file's sha256
+_HASH_SIZE = 32
+
+
+def remembered_hash(remembered: bytes | None, stamp: Stamp) -> bytes | None:
+    """The content hash a `Store.stamps` value holds, if it was remembered with this `stamp`."""
+    if remembered is None or remembered[:_PACKED_STAMP.size] != _PACKED_STAMP.pack(*stamp):
+        return None
+    return remembered[_PACKED_STAMP.size:]
+
+
 def settled(stamp: Stamp, scan_started_ns: int) -> bool:
     """Last changed well before the scan began, so any later change shows in the stamp.
     (A change in the same clock tick as the stamp was taken would not.)"""
@@ -264,11 +302,9 @@ CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS light(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, light BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS texts(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, summary BLOB NOT NULL,
                                  content BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS published(key BLOB NOT NULL, path TEXT NOT NULL, digest TEXT NOT NULL,
-                                     PRIMARY KEY(key, path)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS stamps(root TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL,
-                                  mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,
-                                  hash BLOB NOT NULL, PRIMARY KEY(root, name));
+CREATE TABLE IF NOT EXISTS published(key BLOB PRIMARY KEY, files TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stamps(root TEXT NOT NULL, name TEXT NOT NULL, stamp BLOB NOT NULL,
+                                  PRIMARY KEY(root, name));
 CREATE TABLE IF NOT EXISTS builds(output TEXT PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL);
 """
 
@@ -357,20 +393,20 @@ class Store:
 
     # -- stamps ------------------------------------------------------------------------------
 
-    def stamps(self, root: str) -> dict[str, tuple[Stamp, bytes]]:
-        """name -> (stamp, content hash) of the files seen under `root` by earlier builds."""
+    def stamps(self, root: str) -> dict[str, bytes]:
+        """name -> the stamp and content hash of each file seen under `root` by earlier builds,
+        packed (`remembered_hash` reads them): a build reads one per article file, so they
+        are bytes that SQLite hands over as they are, not tuples made in Python."""
         with _guarded():
-            rows = self._db.execute(
-                "SELECT name, size, mtime_ns, ctime_ns, inode, hash FROM stamps WHERE root = ?", (root,))
-            return {name: ((size, mtime_ns, ctime_ns, inode), digest)
-                    for name, size, mtime_ns, ctime_ns, inode, digest in rows
-                    if isinstance(digest, bytes) and len(digest) == 32}
+            return dict(self._db.execute("SELECT name, stamp FROM stamps WHERE root = ? AND length(stamp) = ?",
+                                         (root, _PACKED_STAMP.size + _HASH_SIZE)))
 
     def save_stamps(self, root: str, changed: Mapping[str, tuple[Stamp, bytes]], gone: Iterable[str]) -> None:
         """Remember the stamps of the files under `root` that are new or `changed`; forget those `gone`."""
         with _guarded():
-            self._db.executemany("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                 ((root, name, *stamp, digest) for name, (stamp, digest) in changed.items()))
+            self._db.executemany("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?)",
+                                 ((root, name, _PACKED_STAMP.pack(*stamp) + digest)
+                                  for name, (stamp, digest) in changed.items()))
             self._db.executemany("DELETE FROM stamps WHERE root = ? AND name = ?", ((root, name) for name in gone))
 
     # -- parse results -------------------------------------------------------------------------
@@ -421,24 +457,19 @@ class Store:
 
     # -- what feed documents and article pages were published as -------------------------------
 
-    def published(self, keys: Sequence[bytes]) -> dict[bytes, tuple[tuple[str, str], ...]]:
-        """key -> (path, sha256 hex) of each file last published for it, for the keys stored.
-        (A wrong digest costs nothing but a render: publish checks it against the files it has.)"""
-        wanted = set(keys)
-        if not wanted:
-            return {}
-        found: dict[bytes, list[tuple[str, str]]] = {}
+    def published(self) -> PublishedFiles:
+        """What every key stored was last published as (`put_published`)."""
         with _guarded():
-            for key, path, digest in self._db.execute("SELECT key, path, digest FROM published"):
-                # All rows, filtered here: cheaper than looking up 100,000 keys one by one.
-                if key in wanted and isinstance(path, str) and isinstance(digest, str) and len(digest) == 64:
-                    found.setdefault(key, []).append((path, digest))
-        return {key: tuple(files) for key, files in found.items()}
+            return PublishedFiles(dict(self._db.execute("SELECT key, files FROM published")))
 
-    def put_published(self, entries: Iterable[tuple[bytes, str, str]]) -> None:
-        """Remember (key, path, sha256 hex) of files just published."""
+    def put_published(self, files: Iterable[tuple[bytes, str, str]]) -> None:
+        """Remember (key, path, sha256 hex) of each file just published: all the files of a key at once."""
+        by_key: dict[bytes, list[str]] = {}
+        for key, path, digest in files:
+            by_key.setdefault(key, []).append(f"{digest} {path}\n")
         with _guarded():
-            self._db.executemany("INSERT OR REPLACE INTO published VALUES (?, ?, ?)", entries)
+            self._db.executemany("INSERT OR REPLACE INTO published VALUES (?, ?)",
+                                 ((key, "".join(lines)) for key, lines in by_key.items()))
 
     # -- the last build of an output ------------------------------------------------------------
 

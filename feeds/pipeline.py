@@ -39,7 +39,7 @@ from typing import Any, Protocol
 
 from feeds import cache
 from feeds.archive import ArchivePage, archive_count, archive_pages
-from feeds.cache import CacheError, Record, Stamp, Store, stamp_of
+from feeds.cache import CacheError, PublishedFiles, Record, Stamp, Store, stamp_of
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic, PublishError
 from feeds.group import group
@@ -421,7 +421,7 @@ class _Build:
 
     # -- read ----------------------------------------------------------------------------------
 
-    def read(self, sources: Sequence[Source], previous: dict[str, tuple[Stamp, bytes]]) -> tuple[
+    def read(self, sources: Sequence[Source], previous: Mapping[str, bytes]) -> tuple[
             list[Stamp | None], list[bytes | None]]:
         """Every source's stamp (None: cannot be stat-ed) and content hash (None: not known
         yet, the file is parsed). The hash comes from the last build when the stamp is
@@ -433,17 +433,13 @@ class _Build:
         stamps: list[Stamp | None] = []
         hashes: list[bytes | None] = []
         self.fresh.clear()
-        top = str(self.settings.articles.resolve())  # where find_sources found them: joining strings is cheaper
         for n, source in enumerate(sources, 1):
             try:
-                stamp: Stamp | None = stamp_of(os.stat(os.path.join(top, source.name)))
+                stamp: Stamp | None = stamp_of(os.stat(source.path))
             except OSError:
                 stamp = None
-            known = previous.get(source.name)
-            digest: bytes | None = None
-            if stamp is not None and known is not None and known[0] == stamp:
-                digest = known[1]
-            else:
+            digest = cache.remembered_hash(previous.get(source.name), stamp) if stamp is not None else None
+            if digest is None:
                 self.fresh.append(n - 1)
                 if stamp is not None and hash_here:
                     data = read_source(source)
@@ -456,7 +452,7 @@ class _Build:
         return stamps, hashes
 
     def save_stamps(self, root: str, sources: Sequence[Source], stamps: Sequence[Stamp | None],
-                    hashes: Sequence[bytes | None], previous: dict[str, tuple[Stamp, bytes]]) -> None:
+                    hashes: Sequence[bytes | None], previous: Mapping[str, bytes]) -> None:
         """Remember the stamps that changed, of files last changed well before this build began."""
         changed = {}
         for i in self.fresh:
@@ -567,19 +563,19 @@ class _Build:
         page_keys = [self.page_key(a) for a in published]
         made.keys += (key for key, _ in jobs)
         made.keys += (key for key in page_keys if key is not None)
-        known = self.store.published(made.keys)
+        known = self.store.published()
         yield from self.rendered(jobs, known, made)
         yield from site_pages(feeds, self.settings)
         yield from self.article_pages(published, page_keys, known, made)
 
     def article_pages(self, articles: Sequence[Article], keys: Sequence[bytes | None],
-                      known: Mapping[bytes, tuple[tuple[str, str], ...]], made: _Made) -> Iterator[Rendered | Reused]:
+                      known: PublishedFiles, made: _Made) -> Iterator[Rendered | Reused]:
         """Each article's page (`keys`: each one's `page_key`), rendered `_PAGE_STEP` at a time."""
         for start in range(0, len(articles), _PAGE_STEP):
             batch = []
             for article, key in zip(articles[start:start + _PAGE_STEP], keys[start:start + _PAGE_STEP], strict=True):
                 path = page_path(article, self.settings)
-                files = known.get(key) if key is not None else None
+                files = known.get(key)
                 batch.append((article, key, path, files[0][1] if files and files[0][0] == path else None))
             full = {a.source: a for a in self.hydrated([a for a, _, _, digest in batch if digest is None])}
             for article, key, path, digest in batch:
@@ -625,7 +621,7 @@ class _Build:
         return _FeedJob(feed=replace(feed, entries=()), page=replace(page, entries=tuple(self.hydrated(page.entries))))
 
     def rendered(self, jobs: Iterable[tuple[bytes, Callable[[], _FeedJob]]],
-                 known: Mapping[bytes, tuple[tuple[str, str], ...]], made: _Made) -> Iterator[Rendered | Reused]:
+                 known: PublishedFiles, made: _Made) -> Iterator[Rendered | Reused]:
         """The files of each job in order: `Reused` when the last build published them (`known`),
         else rendered -- here for the first `RENDER_SERIAL_BELOW` (unless the worker processes
         already run), then in them, a bounded number of jobs ahead of the files yielded."""

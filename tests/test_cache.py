@@ -355,10 +355,16 @@ def test_feeds_whose_entries_did_not_change_are_not_rendered_again(
     assert snapshot(site.output) == clean_build(site, tmp_path)
 
 
-def test_a_wrong_digest_in_the_cache_only_costs_a_render(site: Settings, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["wrong digests", "garbage"])
+def test_a_damaged_published_row_only_costs_a_render(site: Settings, tmp_path: Path, damage: str) -> None:
     first = pipeline.build(site)
     with sqlite3.connect(database(site)) as db:
-        assert db.execute("UPDATE published SET digest = ?", ("0" * 64,)).rowcount > 2 * len(first.feeds)
+        rows = db.execute("SELECT key, files FROM published").fetchall()
+        assert len(rows) > len(first.feeds)
+        for key, files in rows:
+            damaged = ("".join(f"{'0' * 64}{line[64:]}\n" for line in files.splitlines())
+                       if damage == "wrong digests" else "garbage")
+            db.execute("UPDATE published SET files = ? WHERE key = ?", (damaged, key))
     db.close()
     rewrite(site, 7, revision=1)
     pipeline.build(site)
