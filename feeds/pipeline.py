@@ -27,6 +27,9 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import select
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -178,11 +181,40 @@ def _settings_state(settings: Settings) -> dict[str, Any]:
             for f in fields(settings)}
 
 
-def _init_worker(state: dict[str, Any]) -> None:
+def _init_worker(state: dict[str, Any], build: int) -> None:
     global _worker_settings
     gc.set_threshold(*_GC_THRESHOLDS)  # see `_few_collections`
+    _exit_with(build)
     values: dict[str, Any] = {k: (MappingProxyType(v) if isinstance(v, dict) else v) for k, v in state.items()}
     _worker_settings = Settings(**values)
+
+
+def _exit_with(build: int) -> None:
+    """End this worker when the build process `build` ends. A build killed outright (SIGKILL,
+    a CI job cancelled) cannot stop its workers, and they would wait for work forever: each
+    holds both ends of the task queue's pipe, so it never reads an end of file."""
+    try:
+        handle = os.pidfd_open(build)  # Linux 5.3+: readable once the process has ended
+    except (AttributeError, OSError):
+        def watch() -> None:
+            while _alive(build):
+                time.sleep(1)
+            os._exit(1)
+    else:
+        def watch() -> None:
+            select.select([handle], [], [])
+            os._exit(1)
+    threading.Thread(target=watch, name="feeds-watch-build", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process has that pid now
+        return False
+    return True
 
 
 def _parse_chunk(jobs: Sequence[tuple[str, str]]) -> list[tuple[bytes | None, Record]]:
@@ -229,7 +261,7 @@ def parse_many(jobs: Sequence[tuple[str, str]], settings: Settings, *, workers: 
 
 def _worker_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker,
-                               initargs=(_settings_state(settings),))
+                               initargs=(_settings_state(settings), os.getpid()))
 
 
 # --- Feed documents, here or in worker processes ---------------------------------------------------

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import os
+import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -19,7 +24,7 @@ from feeds.publish import MANIFEST, publish
 from feeds.readers import READERS
 from feeds.readers.folder import find_sources
 from feeds.render import render_archive, render_feeds
-from tests.conftest import BUNDLED, make_settings, snapshot, write_article
+from tests.conftest import BUNDLED, REPO, make_settings, snapshot, write_article
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +128,51 @@ def test_feeds_rendered_in_worker_processes_are_the_serial_bytes(
     assert pools  # the feeds were rendered in worker processes (150+ files: parsed here)
     assert parallel.feeds == serial.feeds
     assert snapshot(tmp_path / "parallel" / "output") == snapshot(tmp_path / "serial" / "output")
+
+
+KILLED_BUILD = r"""
+import sys
+from pathlib import Path
+from feeds import pipeline
+from tests.conftest import make_settings
+pipeline.build(make_settings(Path(sys.argv[1]), Path(sys.argv[2])), workers=2)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the processes in /proc")
+def test_the_worker_processes_end_with_a_build_killed_while_they_parse(tmp_path: Path) -> None:
+    generate(tmp_path / "articles", 3000)
+    mark = f"FEEDS_TEST_BUILD={tmp_path.name}"  # every process of the build inherits it
+    build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(tmp_path / "articles"), str(tmp_path / "out")],
+                             cwd=REPO, env={**os.environ, "FEEDS_TEST_BUILD": tmp_path.name})
+    try:
+        deadline = time.monotonic() + 60
+        while len(_running(mark) - {build.pid}) < 3:  # the fork server and two workers, at least
+            assert build.poll() is None, "the build ended before its workers were seen"
+            assert time.monotonic() < deadline, "no worker processes started"
+            time.sleep(0.005)
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 10
+        while _running(mark) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _running(mark) == set()
+    finally:
+        for pid in _running(mark):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _running(mark: str) -> set[int]:
+    """The processes (not zombies) whose environment holds `mark`."""
+    found = set()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            environment = Path(entry.path, "environ").read_bytes().split(b"\0")
+            state = Path(entry.path, "stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if mark.encode() in environment and state != b"Z":
+            found.add(int(entry.name))
+    return found
