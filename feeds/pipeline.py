@@ -2,16 +2,19 @@
 
     read     find the article files; hash those whose stat changed since the last build
     parse    read + normalize each file the cache does not know, in worker processes
-             when there are many (`parse_source` for one)
+             when there are many (`parse_source` for one); a build has them render the
+             article's page too, which goes into the new output at once (`self.early`)
     group    articles -> feeds, on articles without their text ("light" articles)
     render   feeds and pages; each feed's entries and each page get their text back from
              the store one at a time, so memory holds the text of the feeds' newest
              entries only, however many articles there are
-    publish  publish.py: a full new tree, swapped in at once
+    publish  publish.py: a full new tree, open from the start of parsing, swapped in at once
 
 Every parse result goes through the store (feeds/cache.py) as a record, also on a build
 without a cache (a scratch store in a temporary folder), so a parallel, a serial, a cached
-and an uncached build run the same code on the same values and write the same bytes.
+and an uncached build run the same code on the same values and write the same bytes. (A
+page rendered while parsing sees the article before that round trip, which gives it back
+equal in every way: tests compare such pages with pages rendered from the store.)
 When neither the articles, the settings nor the package changed since the last build of
 this output, and the output is the one that build wrote, nothing is done at all
 (`BuildReport.unchanged`).
@@ -34,6 +37,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, fields, replace
+from datetime import datetime
 from enum import StrEnum
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -50,7 +54,7 @@ from feeds.jsonfeed import render_json_feeds
 from feeds.model import Article, Feed, FeedKind
 from feeds.normalize import normalize
 from feeds.pages import article_page, page_path, site_pages
-from feeds.publish import MANIFEST, Published, Reused, publish, read_manifest
+from feeds.publish import MANIFEST, Publication, Published, Reused, read_manifest
 from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source
 from feeds.render import FeedFormat, Rendered, render_archive, render_feeds
@@ -161,13 +165,19 @@ def _unreadable(name: str, error: OSError) -> Diagnostic:
     return Diagnostic(code=Code.DECODE, file=name, line=1, message=f"The file cannot be read: {error.strerror}.")
 
 
-def _parse_file(name: str, path: str, settings: Settings) -> tuple[bytes | None, Record]:
-    """Read, hash and parse one file: the hash of the bytes actually parsed, and the record."""
+Outcome = tuple[bytes | None, Record, Rendered | None]
+"""What parsing a file gives: the hash of the bytes parsed (None: unreadable), the record, and
+the article's page when asked for (rendered with the dates the file gives)."""
+
+
+def _parse_file(name: str, path: str, settings: Settings, page: bool) -> Outcome:
+    """Read, hash and parse one file, and render its page if `page`."""
     data = read_source(Source(name=name, path=path))
     if isinstance(data, OSError):
-        return None, cache.encode(None, (_unreadable(name, data),))
+        return None, cache.encode(None, (_unreadable(name, data),)), None
     parsed = parse_bytes(name, data, settings)
-    return cache.content_hash(data), cache.encode(parsed.article, parsed.diagnostics)
+    rendered = article_page(parsed.article, settings) if page and parsed.article is not None else None
+    return cache.content_hash(data), cache.encode(parsed.article, parsed.diagnostics), rendered
 
 
 # --- Many files, in worker processes -----------------------------------------------------------
@@ -217,9 +227,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _parse_chunk(jobs: Sequence[tuple[str, str]]) -> list[tuple[bytes | None, Record]]:
+def _parse_chunk(jobs: Sequence[tuple[str, str]], page: bool) -> list[Outcome]:
     assert _worker_settings is not None, "worker not initialized"
-    return [_parse_file(name, path, _worker_settings) for name, path in jobs]
+    return [_parse_file(name, path, _worker_settings, page) for name, path in jobs]
 
 
 def default_workers() -> int:
@@ -241,20 +251,20 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def parse_many(jobs: Sequence[tuple[str, str]], settings: Settings, *, workers: int, progress: Progress,
-               pool: Callable[[], ProcessPoolExecutor] | None = None) -> Iterator[tuple[bytes | None, Record]]:
+               pool: Callable[[], ProcessPoolExecutor] | None = None, pages: bool = False) -> Iterator[Outcome]:
     """`_parse_file` for each (name, path) job, in the order given, in `workers` processes
     when there are enough jobs to pay for starting them (`pool`: where to get them, for a
     caller that keeps them for more work; else they are started here and stopped after)."""
     if workers <= 1 or len(jobs) < SERIAL_BELOW:
         for name, path in jobs:
-            yield _parse_file(name, path, settings)
+            yield _parse_file(name, path, settings, pages)
             progress.advance(Stage.PARSE)
         return
     size = max(_CHUNK[0], min(_CHUNK[1], len(jobs) // (workers * 16)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     with contextlib.ExitStack() as stack:
         executor = pool() if pool is not None else stack.enter_context(_worker_pool(settings, workers))
-        for results in executor.map(_parse_chunk, chunks):  # in order: the same as serial
+        for results in executor.map(partial(_parse_chunk, page=pages), chunks):  # in order: the same as serial
             yield from results
             progress.advance(Stage.PARSE, len(results))
 
@@ -387,6 +397,7 @@ class _Build:
         self.keys: dict[str, bytes] = {}  # source -> parse key, for every article that has one
         self.unkeyed: dict[str, Record] = {}  # records that could not be stored (unreadable files)
         self.full: dict[str, Article] = {}  # source -> article with its text: the feeds' entries
+        self.early: dict[str, tuple[str, datetime]] = {}  # source -> its page put while parsing, the date shown
         self.started = 0  # the file system's time when reading began (ns)
         self.fresh: list[int] = []  # indexes of the sources whose stamp is not the last build's
         self.pool: ProcessPoolExecutor | None = None  # the worker processes, while they run
@@ -425,22 +436,30 @@ class _Build:
                 self.store.commit()
                 return same
 
-        parsed, fresh = self.parse(sources, hashes)
-        self.store.commit()
-        self.progress.stage(Stage.GROUP, None)
-        grouped = group([p.article for p in parsed if p.article is not None], self.settings)
-        feeds = self.hydrate_feeds(grouped.feeds)
-        diagnostics = tuple(sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics),
-                                   key=lambda d: (d.file, d.line, d.code)))
-        report = BuildReport(found=len(sources), published=len(grouped.published), diagnostics=diagnostics,
-                             feeds=feeds, output=None, parsed=fresh)
-        if not publish_to:
-            return report
+        with contextlib.ExitStack() as stack:
+            # Opened before parsing: the workers render the page of each article they parse,
+            # which goes into the new output right away instead of through the cache and back.
+            publication = stack.enter_context(Publication(output)) if publish_to else None
+            parsed, fresh = self.parse(sources, hashes, publication)
+            self.store.commit()
+            self.progress.stage(Stage.GROUP, None)
+            grouped = group([p.article for p in parsed if p.article is not None], self.settings)
+            feeds = self.hydrate_feeds(grouped.feeds)
+            diagnostics = tuple(sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics),
+                                       key=lambda d: (d.file, d.line, d.code)))
+            report = BuildReport(found=len(sources), published=len(grouped.published), diagnostics=diagnostics,
+                                 feeds=feeds, output=None, parsed=fresh)
+            if publication is None:
+                return report
 
-        made = _Made()
-        files = self.render(feeds, grouped.published, grouped.members, made)
-        self.progress.stage(Stage.RENDER, (len(FeedFormat) + 1) * len(feeds) + len(grouped.published))
-        published = publish(_reported(files, self.progress), self.settings.output)
+            made = _Made()
+            self.settle_early_pages(grouped.published, publication)
+            files = self.render(feeds, grouped.published, grouped.members, made)
+            self.progress.stage(Stage.RENDER, (len(FeedFormat) + 1) * len(feeds) + len(grouped.published)
+                                - len(self.early))
+            for file in _reported(files, self.progress):
+                publication.put(file)
+            published = publication.finish()
         if self.store.persistent:
             # Published: a cache that fails now only makes the next build slower.
             with contextlib.suppress(CacheError):
@@ -497,9 +516,11 @@ class _Build:
 
     # -- parse ---------------------------------------------------------------------------------
 
-    def parse(self, sources: Sequence[Source], hashes: list[bytes | None]) -> tuple[list[Parsed], int]:
+    def parse(self, sources: Sequence[Source], hashes: list[bytes | None],
+              publication: Publication | None) -> tuple[list[Parsed], int]:
         """Every source's parse result, from the cache or parsed now; and how many were parsed.
-        `hashes` gets the hash of each file parsed now: that of the bytes the parser saw."""
+        `hashes` gets the hash of each file parsed now: that of the bytes the parser saw. The
+        page of each article parsed now goes into `publication`, if any (`self.early`)."""
         wanted = [cache.parse_key(self.fingerprint, s.name, h) if h is not None else None
                   for s, h in zip(sources, hashes, strict=True)]
         known = self.store.light([k for k in wanted if k is not None])
@@ -516,8 +537,8 @@ class _Build:
         jobs = [(sources[i].name, sources[i].path) for i in missing]
         batch: list[tuple[bytes, Record]] = []
         outcomes = parse_many(jobs, self.settings, workers=self.workers, progress=self.progress,
-                              pool=self.worker_pool)
-        for n, (i, (digest, record)) in enumerate(zip(missing, outcomes, strict=True), 1):
+                              pool=self.worker_pool, pages=publication is not None)
+        for n, (i, (digest, record, page)) in enumerate(zip(missing, outcomes, strict=True), 1):
             name = sources[i].name
             hashes[i] = digest
             if digest is None:
@@ -526,16 +547,36 @@ class _Build:
             else:
                 key = cache.parse_key(self.fingerprint, name, digest)
                 batch.append((key, record))
-            results[i] = self.decode(name, key, record.light)
+            results[i] = done = self.decode(name, key, record.light)
+            if page is not None and publication is not None and done is not None and done.article is not None:
+                publication.put(page)
+                self.early[name] = (page.path, done.article.published)
             if len(batch) >= _PUT_EVERY:
                 self.store.put(batch)
                 batch.clear()
             if n % _COMMIT_EVERY == 0:
                 self.store.commit()  # keeps what is parsed, and lets other builds at the cache between
         self.store.put(batch)
-        done = [p for p in results if p is not None]
-        assert len(done) == len(sources), "a source was neither found nor parsed"
-        return done, len(missing)
+        found = [p for p in results if p is not None]
+        assert len(found) == len(sources), "a source was neither found nor parsed"
+        return found, len(missing)
+
+    def settle_early_pages(self, published: Sequence[Article], publication: Publication) -> None:
+        """The pages put while parsing show the dates their files gave: put again those of the
+        articles whose dates grouping moved (`group.untie`), take back those it left out."""
+        if not self.early:
+            return
+        final = {a.source: a for a in published}
+        moved = []
+        for source, (path, published_then) in list(self.early.items()):
+            article = final.get(source)
+            if article is None:
+                publication.discard(path)
+                del self.early[source]
+            elif article.published != published_then:
+                moved.append(article)
+        for article in self.hydrated(moved):
+            publication.put(article_page(article, self.settings), again=True)
 
     def decode(self, name: str, key: bytes | None, light: bytes) -> Parsed | None:
         """A light record as a light `Parsed`; None when the record cannot be read (a miss)."""
@@ -607,6 +648,10 @@ class _Build:
             batch = []
             for article, key in zip(articles[start:start + _PAGE_STEP], keys[start:start + _PAGE_STEP], strict=True):
                 path = page_path(article, self.settings)
+                if article.source in self.early:  # put while parsing, and again if its dates moved
+                    if key is not None:
+                        made.rendered.append((key, path))
+                    continue
                 files = known.get(key)
                 batch.append((article, key, path, files[0][1] if files and files[0][0] == path else None))
             full = {a.source: a for a in self.hydrated([a for a, _, _, digest in batch if digest is None])}

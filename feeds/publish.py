@@ -1,5 +1,8 @@
 """Rendered files -> the output folder, all at once or not at all. The only module that writes.
 
+`Publication` takes the files one at a time, in any order, while the build still runs;
+`publish` is the same for a complete list of files.
+
 The new tree is written beside the output folder and swapped in with one atomic
 rename (Linux `renameat2(RENAME_EXCHANGE)`), so a static host or a reader never
 sees half a build, and a build that fails or is killed leaves the previous
@@ -76,29 +79,75 @@ class Published:
 
 def publish(files: Iterable[Rendered | Reused], output: Path) -> Published:
     """Write `files` as the complete new content of `output`."""
-    output = output.absolute()
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise PublishError(f"Cannot create the folder {output.parent}: {e.strerror}.", path=output) from e
-    with _locked(output):
-        _recover(output)
-        _check_replaceable(output)
-        previous = read_manifest(output)
-        tree = _Tree.prepare(output, previous)
+    with Publication(output) as publication:
+        for file in files:
+            publication.put(file)
+        return publication.finish()
+
+
+class Publication:
+    """A new output put together beside the current one, a file at a time in any order, then
+    swapped in by `finish`. Leaving the `with` block without finishing (an error, a kill)
+    leaves the output as it was; the draft is removed then or by the next build."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.absolute()
+        self._stack = contextlib.ExitStack()
+        self._tree: _Tree | None = None
+        self._previous: dict[str, str] = {}
+
+    def __enter__(self) -> Publication:
         try:
-            digests = tree.fill(files)
-            _swap(tree.root, output)
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise PublishError(f"Cannot create the folder {self.output.parent}: {e.strerror}.", path=self.output) from e
+        with self._stack:
+            self._stack.enter_context(_locked(self.output))
+            _recover(self.output)
+            _check_replaceable(self.output)
+            self._previous = read_manifest(self.output)
+            self._tree = _Tree.prepare(self.output, self._previous)
+            self._stack = self._stack.pop_all()  # held until the `with` block ends
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        with self._stack:  # the lock goes last
+            if self._tree is not None:  # not finished: the draft goes
+                self._tree.abandon()
+                self._tree = None
+
+    def put(self, file: Rendered | Reused, *, again: bool = False) -> None:
+        """Add `file` to the new output; `again`: it replaces the file put at its path before."""
+        self._open().put(file, again=again)
+
+    def discard(self, path: str) -> None:
+        """Take back the file put at `path`."""
+        self._open().discard(path)
+
+    def finish(self) -> Published:
+        """Complete the new output and swap it in: every file put, and nothing else."""
+        tree = self._open()
+        try:
+            digests = tree.close()
+            _swap(tree.root, self.output)
         except BaseException:
-            shutil.rmtree(tree.root, ignore_errors=True)
+            tree.abandon()
             raise
-        tree.retire(_spare(output))  # it holds the previous output now: the next build's starting point
-    return Published(
-        output=output,
-        files=digests,
-        changed=tuple(sorted(p for p, d in digests.items() if previous.get(p) != d)),
-        removed=tuple(sorted(set(previous) - set(digests))),
-    )
+        finally:
+            self._tree = None
+        tree.retire(_spare(self.output))  # it holds the previous output now: the next build's starting point
+        previous = self._previous
+        return Published(
+            output=self.output,
+            files=digests,
+            changed=tuple(sorted(p for p, d in digests.items() if previous.get(p) != d)),
+            removed=tuple(sorted(set(previous) - set(digests))),
+        )
+
+    def _open(self) -> _Tree:
+        if self._tree is None:
+            raise AssertionError("a publication used outside its `with` block, or after finish")
+        return self._tree
 
 
 def read_manifest(output: Path) -> dict[str, str]:
@@ -134,8 +183,11 @@ class _Tree:
 
     def __init__(self, root: Path, trusted: dict[str, str], links: _Linker) -> None:
         self.root = root
-        self.trusted = trusted  # path -> sha256 of the files already in `root` with those bytes
+        self.trusted = trusted  # path -> sha256 of the files of the spare not put yet, holding those bytes
         self.links = links
+        self.digests: dict[str, str] = {}  # path -> sha256 of every file put
+        self.made: set[str] = {os.fspath(root)}  # the folders known to exist
+        self.writer = _Writer()
 
     @classmethod
     def prepare(cls, output: Path, previous: Mapping[str, str]) -> _Tree:
@@ -158,59 +210,71 @@ class _Tree:
             raise PublishError(f"Cannot prepare a folder beside {output}: {e}.", path=output) from e
         return cls(staging, {}, links)
 
-    def fill(self, files: Iterable[Rendered | Reused]) -> dict[str, str]:
-        """Make the tree hold exactly `files` and a manifest of them; return path -> sha256."""
-        digests: dict[str, str] = {}
-        made: set[str] = {os.fspath(self.root)}
-        writer = _Writer()
+    def put(self, file: Rendered | Reused, *, again: bool) -> None:
+        if file.path in _RESERVED or (file.path in self.digests) != again:
+            what = "Two outputs want the same file" if not again else "A file replaced before it was put:"
+            raise PublishError(f"{what} {file.path!r}; nothing was published.")
         try:
-            for file in files:
-                if file.path in digests or file.path in _RESERVED:
-                    raise PublishError(f"Two outputs want the same file {file.path!r}; nothing was published.")
-                digests[file.path] = self._put(file, made, writer)
-            writer.finish()
-            self._drop(set(self.trusted).difference(digests))
-            manifest = {"format": _MANIFEST_FORMAT, "generator": "feeds", "files": dict(sorted(digests.items()))}
+            self.digests[file.path] = self._put(file, again=again)
+        except OSError as e:
+            raise PublishError(f"Cannot write the new feeds beside the output folder: {e}.", path=self.root) from e
+
+    def discard(self, path: str) -> None:
+        if self.digests.pop(path, None) is None:
+            raise PublishError(f"A file taken back that was not put: {path!r}.")
+        self.writer.remove(os.path.join(self.root, path))  # after its write, if that still waits
+
+    def close(self) -> dict[str, str]:
+        """Make the tree hold exactly the files put, and a manifest of them; return path -> sha256."""
+        try:
+            self.writer.finish()
+            self._drop(set(self.trusted).difference(self.digests))
+            manifest = {"format": _MANIFEST_FORMAT, "generator": "feeds", "files": dict(sorted(self.digests.items()))}
             # Compact: with an indent, json falls back from its C encoder (0.3 s per 100,000 files).
             (self.root / MANIFEST).write_text(json.dumps(manifest, separators=(",", ":")) + "\n", "utf-8")
             _sync(self.root)
         except OSError as e:
             raise PublishError(f"Cannot write the new feeds beside the output folder: {e}.", path=self.root) from e
-        finally:
-            writer.stop()
-        return digests
+        return self.digests
 
-    def _put(self, file: Rendered | Reused, made: set[str], writer: _Writer) -> str:
-        """Put one file in the tree (`made`: the folders known to exist); return its sha256."""
+    def abandon(self) -> None:
+        """Remove the draft (the spare, too: without its manifest it is a draft already)."""
+        self.writer.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _put(self, file: Rendered | Reused, *, again: bool) -> str:
+        """Put one file in the tree; return its sha256."""
         path = file.path
         if not _is_plain(path):
             safe_relative(path)  # raises
         digest = file.digest if isinstance(file, Reused) else hashlib.sha256(file.data).hexdigest()
-        if self.trusted.get(path) == digest:
+        kept = self.trusted.pop(path, None)  # a spare's file is trusted only until a file is put at its path
+        if kept == digest:
             return digest
         top = os.fspath(self.root)
         target = os.path.join(top, path)  # a plain path (checked above): stays below `top`
         parent = os.path.dirname(target)
-        if parent not in made:
+        if parent not in self.made:
             _make_folder(top, parent)
-            while parent not in made:  # it and every folder above it
-                made.add(parent)
+            while parent not in self.made:  # it and every folder above it
+                self.made.add(parent)
                 parent = os.path.dirname(parent)
-        if target in made:
+        if target in self.made:
             raise PublishError(f"{path!r} is both a file and a folder of this build; nothing was published.")
-        if path in self.trusted:  # the spare holds it with other bytes: replaced by a rename, never rewritten
-            linked = os.path.join(top, _LINKING)
-        else:
-            linked = target
-            if self.trusted and os.path.isdir(target):
-                shutil.rmtree(target)  # a folder of the spare where a file is published now
-        size = len(file.data) if isinstance(file, Rendered) else None
-        if self.links.link(path, digest, size, linked):
-            if linked != target:
-                os.replace(linked, target)
-            return digest
+        replaced = kept is not None or again  # a file is there: replaced by a rename, never rewritten
+        if not replaced and self.trusted and os.path.isdir(target):
+            shutil.rmtree(target)  # a folder of the spare where a file is published now
+        # A file put again may still wait in the writer's queue: its replacement is queued
+        # after it, never linked in place ahead of it.
+        if not again:
+            linked = os.path.join(top, _LINKING) if replaced else target
+            size = len(file.data) if isinstance(file, Rendered) else None
+            if self.links.link(path, digest, size, linked):
+                if linked != target:
+                    os.replace(linked, target)
+                return digest
         data = file.data if isinstance(file, Rendered) else file.render()  # Reused: the old file is gone or changed
-        writer.write(os.path.join(top, _WRITING) if path in self.trusted else target, data, target)
+        self.writer.write(os.path.join(top, _WRITING) if replaced else target, data, target)
         return hashlib.sha256(data).hexdigest() if isinstance(file, Reused) else digest
 
     def _drop(self, paths: Iterable[str]) -> None:
@@ -257,7 +321,7 @@ class _Writer:
     caller's thread, by the next `write` or by `finish`; the files after it are not written."""
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[tuple[str, bytes, str] | None] = queue.Queue(maxsize=_WRITE_AHEAD)
+        self._queue: queue.Queue[tuple[str, bytes | None, str] | None] = queue.Queue(maxsize=_WRITE_AHEAD)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="feeds-writer", daemon=True)
         self._thread.start()
@@ -266,6 +330,11 @@ class _Writer:
         """Write `data` to the new file `staged`, then rename it to `target` if that differs."""
         self._raise()
         self._queue.put((staged, data, target))
+
+    def remove(self, target: str) -> None:
+        """Remove the file `target`, once everything queued before is written."""
+        self._raise()
+        self._queue.put((target, None, target))
 
     def finish(self) -> None:
         """Wait until every file is written; raise the first error."""
@@ -287,6 +356,9 @@ class _Writer:
                 continue  # drain: the caller stops at the error
             staged, data, target = job
             try:
+                if data is None:
+                    os.unlink(target)
+                    continue
                 _write_file(staged, data)
                 if staged != target:
                     os.replace(staged, target)

@@ -54,11 +54,12 @@ def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_p
     settings = make_settings(corpus, tmp_path / "output")
     jobs = jobs_for(corpus)
     silent = pipeline._Silent()
-    serial = list(pipeline.parse_many(jobs, settings, workers=1, progress=silent))
-    parallel = list(pipeline.parse_many(jobs, settings, workers=2, progress=silent))
+    serial = list(pipeline.parse_many(jobs, settings, workers=1, progress=silent, pages=True))
+    parallel = list(pipeline.parse_many(jobs, settings, workers=2, progress=silent, pages=True))
     assert parallel == serial
     assert len(serial) == len(jobs) > 150
-    assert sum(1 for digest, _ in serial if digest is None) == 1  # the dangling link
+    assert sum(1 for digest, _, _ in serial if digest is None) == 1  # the dangling link
+    assert sum(1 for _, _, page in serial if page is not None) > 150
 
 
 @pytest.mark.usefixtures("always_parallel")

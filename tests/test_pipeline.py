@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,12 @@ from typing import Any
 import feedparser
 import pytest
 
-from feeds import pipeline
+from feeds import normalize, pipeline
 from feeds.model import FeedKind
+from feeds.pages import article_page
+from feeds.publish import MANIFEST
 from feeds.render import FeedFormat, feed_file
-from tests.conftest import BASE_URL, BUNDLED, make_settings
+from tests.conftest import BASE_URL, BUNDLED, make_settings, snapshot, write_article
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +124,52 @@ def test_links_in_feeds_point_at_files_that_were_written(built: tuple[pipeline.B
     _, output = built
     for entry in parse(output, "atom.xml").entries:
         assert (output / entry.link.removeprefix(BASE_URL)).is_file()
+
+
+# --- Article pages rendered while parsing ---------------------------------------------------------
+
+TIED = """date 2024-03-05 en English
+World
+
+{title}
+
+By: Jane Roe
+Published: March 5, 2024
+
+A story told on {title}.
+"""
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_each_page_shows_the_dates_its_article_is_published_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    # Pages are rendered as files are parsed, before grouping moves tied dates apart by seconds.
+    monkeypatch.setattr(pipeline, "SERIAL_BELOW", 0)
+    articles = tmp_path / "articles"
+    for n in range(4):
+        write_article(articles, f"2024/story-{n}.txt", TIED.format(title=f"Story {n}"))
+    settings = make_settings(articles, tmp_path / "output")
+    report = pipeline.build(settings, workers=workers)
+    published = report.feeds[0].entries
+    assert sorted(a.published.second for a in published) == [0, 1, 2, 3]
+    for article in published:
+        page = article_page(article, settings)
+        assert (settings.output / page.path).read_bytes() == page.data
+    clean = replace(settings, output=tmp_path / "clean")
+    pipeline.build(clean, use_cache=False, workers=1)
+    assert snapshot(settings.output) == snapshot(clean.output)
+
+
+def test_the_page_of_an_article_left_out_is_not_published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(normalize, "entry_id", lambda *_: "tag:example.org,2024-01-01:one")  # every id the same
+    articles = tmp_path / "articles"
+    for n in range(2):
+        write_article(articles, f"2024/story-{n}.txt", TIED.format(title=f"Story {n}"))
+    settings = make_settings(articles, tmp_path / "output")
+    report = pipeline.build(settings, workers=1)
+    assert [d.file for d in report.diagnostics if d.is_error] == ["2024/story-1.txt"]
+    pages = sorted(p.name for p in (settings.output / "articles").iterdir())
+    assert pages == [Path(article_page(report.feeds[0].entries[0], settings).path).name]
+    assert report.output is not None
+    assert set(report.output.files) == set(snapshot(settings.output)) - {MANIFEST}

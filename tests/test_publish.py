@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from feeds.errors import PublishError
-from feeds.publish import MANIFEST, publish, read_manifest
+from feeds.publish import MANIFEST, Publication, publish, read_manifest
 from feeds.render import Rendered
 
 
@@ -47,6 +47,38 @@ def test_a_failing_build_leaves_the_previous_output(tmp_path: Path) -> None:
         publish(broken_files(), out)
     assert tree(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+@pytest.mark.parametrize("builds_before", [0, 1, 2])  # a new folder; the output linked; the spare
+def test_a_file_put_again_or_taken_back(tmp_path: Path, builds_before: int) -> None:
+    out = tmp_path / "out"
+    for _ in range(builds_before):
+        publish(files(a="1", b="2", c="3"), out)
+    with Publication(out) as publication:
+        publication.put(Rendered(path="a", data=b"first"))
+        publication.put(Rendered(path="a", data=b"1"), again=True)  # the bytes the output already has
+        publication.put(Rendered(path="b", data=b"2"))
+        publication.put(Rendered(path="b", data=b"second"), again=True)
+        publication.put(Rendered(path="c", data=b"3"))
+        publication.discard("c")
+        published = publication.finish()
+    assert {k: v for k, v in tree(out).items() if k != MANIFEST} == {"a": "1", "b": "second"}
+    assert set(published.files) == set(read_manifest(out)) == {"a", "b"}
+
+
+def test_a_file_is_put_again_only_after_it_was_put(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    publish(files(a="1"), out)
+    with Publication(out) as publication:
+        publication.put(Rendered(path="a", data=b"1"))
+        with pytest.raises(PublishError, match="Two outputs want the same file"):
+            publication.put(Rendered(path="a", data=b"2"))
+        with pytest.raises(PublishError, match="replaced before it was put"):
+            publication.put(Rendered(path="b", data=b"2"), again=True)
+        with pytest.raises(PublishError, match="not put"):
+            publication.discard("b")
+    assert tree(out) == {"a": "1", MANIFEST: (out / MANIFEST).read_text()}  # nothing finished: unchanged
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 @pytest.mark.parametrize("path", ["../evil", "/etc/passwd", "a/../../b", "", "a//b", "a\\..\\b", ".", MANIFEST])
