@@ -222,7 +222,10 @@ class _Tree:
     def discard(self, path: str) -> None:
         if self.digests.pop(path, None) is None:
             raise PublishError(f"A file taken back that was not put: {path!r}.")
-        self.writer.remove(os.path.join(self.root, path))  # after its write, if that still waits
+        try:
+            self.writer.remove(os.path.join(self.root, path))  # after its write, if that still waits
+        except OSError as e:  # an earlier write failed
+            raise PublishError(f"Cannot write the new feeds beside the output folder: {e}.", path=self.root) from e
 
     def close(self) -> dict[str, str]:
         """Make the tree hold exactly the files put, and a manifest of them; return path -> sha256."""
