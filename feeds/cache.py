@@ -26,9 +26,10 @@ content hash), so that a file whose stat is unchanged need not be read and hashe
 seconds before the build began reading are kept: a file changed within the same clock tick as
 its stamp was taken could otherwise keep a stamp that no longer fits its bytes.
 
-Storage is one SQLite file, `<cache folder>/build.sqlite3`; the default folder is
-`.feeds-cache` beside the output folder. `Store.scratch()` is the same in a temporary
-folder, for `--no-cache` builds: article bodies wait on disk, not in memory, either way.
+Storage is one SQLite file per fingerprint, `<cache folder>/build-<fingerprint>.sqlite3`
+(`database_name`; the two used last are kept); the default folder is `.feeds-cache` beside
+the output folder. `Store.scratch()` is the same in a temporary folder, for `--no-cache`
+builds: article bodies wait on disk, not in memory, either way.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ from feeds.errors import Code, Diagnostic
 from feeds.model import Article, Author, Category
 
 SCHEMA = 5  # bump when the tables or the record layout change
-DATABASE = "build.sqlite3"
+DATABASE = "build.sqlite3"  # the name in a scratch folder; in the cache folder, `database_name`
+_KEEP = 2  # databases kept in the cache folder: this build's, and the one used last before it
 CACHE_FOLDER = ".feeds-cache"
 _BATCH = 500  # keys per SELECT … IN (…): below every SQLite's variable limit
 _RACY_NS = 2_000_000_000  # stamps this close to the last write are checked by content
@@ -116,6 +118,14 @@ def fingerprint(settings: Settings) -> bytes:
     """Everything besides an article's own bytes and path that its parse result depends on."""
     text = f"schema={SCHEMA}\nversion={feeds.__version__}\ncode={code_hash()}\n{settings_text(settings)}"
     return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def database_name(fingerprint: bytes) -> str:
+    """The database of the builds with this fingerprint. A change of settings or of the package
+    makes every stored result stale at once: in a database of its own, they go with one
+    unlink instead of row by row (about 10 s per 100,000 articles); and a preview with its
+    own settings (`feeds serve`) keeps its database beside the site's."""
+    return f"build-{fingerprint.hex()[:16]}.sqlite3"
 
 
 def parse_key(fingerprint: bytes, name: str, content_hash: bytes) -> bytes:
@@ -322,37 +332,39 @@ def _guarded() -> Iterator[None]:
 class Store:
     """Parse results, what was published, file stamps and the last build of each output.
 
-    `Store.open(folder)` is the persistent cache, `Store.scratch()` a throwaway one in a
+    `Store.open(folder, fingerprint)` is the persistent cache, `Store.scratch()` a throwaway one in a
     temporary folder; close either (or use it as a context manager). Every method raises
     `CacheError` and nothing else when the database fails.
     """
 
-    def __init__(self, connection: sqlite3.Connection, folder: Path, *, persistent: bool) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path, *, persistent: bool) -> None:
         self._db = connection
-        self.folder = folder
+        self.path = path
+        self.folder = path.parent
         self.persistent = persistent
-
-    @property
-    def path(self) -> Path:
-        return self.folder / DATABASE
 
     # -- opening and closing ---------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path) -> Store:
-        """The cache in `folder`. One that is damaged or of another schema is deleted and made
-        anew; where the folder cannot be written, a scratch store stands in."""
+    def open(cls, folder: Path, fingerprint: bytes) -> Store:
+        """The cache in `folder` for builds with this `fingerprint`. One that is damaged or of
+        another schema is deleted and made anew; where the folder cannot be written, a scratch
+        store stands in. Of the databases of other fingerprints, the one used last is kept."""
+        path = folder / database_name(fingerprint)
         for attempt in range(2):
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                return cls(_connect(folder / DATABASE, durable=True), folder, persistent=True)
+                store = cls(_connect(path, durable=True), path, persistent=True)
             except sqlite3.OperationalError:
                 break  # locked for a minute, read-only, …: leave the file alone
             except (sqlite3.Error, ValueError):
                 if attempt == 0:
-                    delete_database(folder)
+                    delete_database(path)
             except OSError:
                 break
+            else:
+                _keep_recent(folder, path)
+                return store
         return cls.scratch()
 
     @classmethod
@@ -360,7 +372,7 @@ class Store:
         folder = Path(tempfile.mkdtemp(prefix="feeds-scratch-"))
         try:
             with _guarded():
-                return cls(_connect(folder / DATABASE, durable=False), folder, persistent=False)
+                return cls(_connect(folder / DATABASE, durable=False), folder / DATABASE, persistent=False)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -534,11 +546,24 @@ def _connect(path: Path, *, durable: bool) -> sqlite3.Connection:
     return db
 
 
-def delete_database(folder: Path) -> None:
-    """Remove the cache database in `folder` (and its journal files), nothing else there."""
+def delete_database(path: Path) -> None:
+    """Remove the cache database `path` and its journal files, nothing else."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(OSError):
-            os.unlink(folder / f"{DATABASE}{suffix}")
+            os.unlink(f"{path}{suffix}")
+
+
+def _keep_recent(folder: Path, current: Path) -> None:
+    """Mark `current` as used now; delete the databases of `folder` beyond the `_KEEP` used last."""
+    with contextlib.suppress(OSError):
+        os.utime(current)
+    used: list[tuple[int, Path]] = []
+    for path in folder.glob("build*.sqlite3"):
+        with contextlib.suppress(OSError):
+            used.append((path.stat().st_mtime_ns, path))
+    others = sorted((p for p in used if p[1] != current), reverse=True)
+    for _, path in others[_KEEP - 1:]:
+        delete_database(path)
 
 
 def _batches(keys: Sequence[bytes]) -> Iterator[Sequence[bytes]]:

@@ -347,10 +347,11 @@ def _run(settings: Settings, progress: Progress | None, *, use_cache: bool, work
     shown = progress if progress is not None else _Silent()
     count = default_workers() if workers is None else workers
     folder = cache.default_folder(settings)
+    fingerprint = cache.fingerprint(settings)
     # The cache, again after it failed (its damaged rows are gone by then, or all of it),
-    # then none at all. Nothing is published before the last stage, so a retry is safe.
+    # then none at all. Nothing is swapped in before the last stage, so a retry is safe.
     for attempt in range(3):
-        store = Store.open(folder) if use_cache and attempt < 2 else _scratch()
+        store = Store.open(folder, fingerprint) if use_cache and attempt < 2 else _scratch()
         try:
             with _few_collections():
                 return _Build(settings, store, shown, count).run(publish_to=publish_to)
@@ -359,7 +360,7 @@ def _run(settings: Settings, progress: Progress | None, *, use_cache: bool, work
                 raise PublishError(f"Cannot use the build's temporary files: {e}.") from e
             if e.corrupt:
                 store.close()
-                cache.delete_database(folder)
+                cache.delete_database(store.path)
         finally:
             store.close()
     raise AssertionError("unreachable: the last attempt has no cache")  # pragma: no cover

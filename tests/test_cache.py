@@ -40,7 +40,7 @@ def clean_build(settings: Settings, tmp_path: Path) -> dict[str, bytes]:
 
 
 def database(settings: Settings) -> Path:
-    return cache.default_folder(settings) / cache.DATABASE
+    return cache.default_folder(settings) / cache.database_name(cache.fingerprint(settings))
 
 
 def rewrite(settings: Settings, index: int, revision: int) -> Path:
@@ -52,8 +52,19 @@ def rewrite(settings: Settings, index: int, revision: int) -> Path:
 
 def test_the_cache_lives_beside_the_output(site: Settings) -> None:
     pipeline.build(site)
-    assert database(site) == site.output.parent / ".feeds-cache" / "build.sqlite3"
+    assert database(site).parent == site.output.parent / ".feeds-cache"
     assert database(site).is_file()
+
+
+def test_a_database_per_fingerprint_the_two_used_last_are_kept(site: Settings) -> None:
+    first, second, third = (replace(site, title=title) for title in ("One", "Two", "Three"))
+    assert pipeline.build(first).parsed == N
+    assert pipeline.build(second).parsed == N
+    assert pipeline.build(first).parsed == 0  # its database was kept
+    assert {p.name for p in database(site).parent.glob("*.sqlite3")} == {database(first).name, database(second).name}
+    pipeline.build(third)  # the database of `second` was used longest ago: it goes, whole
+    assert {p.name for p in database(site).parent.glob("*.sqlite3")} == {database(first).name, database(third).name}
+    assert pipeline.build(first).parsed == 0
 
 
 def test_a_second_build_of_the_same_articles_does_nothing(site: Settings) -> None:
@@ -252,7 +263,8 @@ def test_no_cache_neither_reads_nor_writes_it(site: Settings) -> None:
 def test_the_cache_dir_setting(site: Settings, tmp_path: Path) -> None:
     settings = replace(site, cache_dir=tmp_path / "elsewhere")
     pipeline.build(settings)
-    assert (tmp_path / "elsewhere" / cache.DATABASE).is_file()
+    assert database(settings).parent == tmp_path / "elsewhere"
+    assert database(settings).is_file()
     assert not (site.output.parent / ".feeds-cache").exists()
 
 
@@ -267,7 +279,7 @@ def test_check_uses_the_cache_too(site: Settings) -> None:
 def test_an_unwritable_cache_folder_means_a_scratch_store(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    store = cache.Store.open(blocker / "cache")
+    store = cache.Store.open(blocker / "cache", cache.fingerprint(make_settings(tmp_path, tmp_path / "out")))
     try:
         assert not store.persistent
     finally:
