@@ -290,40 +290,55 @@ def split_byline(value: str) -> tuple[tuple[AuthorName, ...], tuple[Finding, ...
         after_comma = index > 0 and tokens[index - 1].strip() in _COMMA_LIKE
         for part, raw in enumerate(_split_foreign(collapse(tokens[index]))):
             after_comma = after_comma and part == 0
-            piece = _drop_affiliation(_strip_piece(raw))
+            piece = _read_piece(raw)
             was_person, last_was_person = last_was_person, False
-            if not piece:
+            if not piece.text:
                 continue
-            suffix = _suffix(piece)
-            if suffix is not None:
+            if piece.suffix is not None:
                 if after_comma and was_person:
-                    names[-1] = AuthorName(name=f"{names[-1].name} {suffix}", is_organization=False)
+                    names[-1] = AuthorName(name=f"{names[-1].name} {piece.suffix}", is_organization=False)
                     last_was_person = True
                 continue
-            organization = _looks_like_organization(piece)
-            if after_comma and organization and names:
+            if after_comma and piece.is_organization and names:
                 continue  # an outlet or role after a name: `Jane Roe, Reuters`
-            if _DIGIT.search(piece):
-                findings.append(
-                    Finding(
-                        code=Code.AUTHOR_DISCARDED,
-                        message=f'Dropped "{piece}" from the by-line: a name has no digits.',
-                    )
-                )
+            if piece.author is None:
+                findings.append(Finding(code=Code.AUTHOR_DISCARDED, message=piece.dropped))
                 continue
-            count = len(piece.split())
-            if count > MAX_WORDS:
-                findings.append(
-                    Finding(
-                        code=Code.AUTHOR_DISCARDED,
-                        message=(f'Dropped "{piece}" from the by-line: it has {count} words, more than {MAX_WORDS}.'),
-                    )
-                )
-                continue
-            name = (_outlet(piece) if organization else None) or _title_case(piece)
-            names.append(AuthorName(name=name, is_organization=organization))
-            last_was_person = not organization
+            names.append(piece.author)
+            last_was_person = not piece.is_organization
     return dedupe(names), tuple(findings)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Piece:
+    """One piece of a by-line read by itself; what its neighbours change is split_byline's."""
+
+    text: str  # cleaned, without its affiliation; "" when nothing is left
+    suffix: str | None = None  # its usual spelling, when the piece is a name suffix (`Jr.`)
+    is_organization: bool = False
+    author: AuthorName | None = None  # the name it gives, if any
+    dropped: str = ""  # why a piece with text that is no suffix gives no name (W-AUTHOR-DISCARDED)
+
+
+@lru_cache(maxsize=4096)  # a site's by-lines name the same people again and again
+def _read_piece(raw: str) -> _Piece:
+    piece = _drop_affiliation(_strip_piece(raw))
+    if not piece:
+        return _Piece(text="")
+    suffix = _suffix(piece)
+    if suffix is not None:
+        return _Piece(text=piece, suffix=suffix)
+    organization = _looks_like_organization(piece)
+    if _DIGIT.search(piece):
+        return _Piece(text=piece, is_organization=organization,
+                      dropped=f'Dropped "{piece}" from the by-line: a name has no digits.')
+    count = len(piece.split())
+    if count > MAX_WORDS:
+        return _Piece(text=piece, is_organization=organization,
+                      dropped=f'Dropped "{piece}" from the by-line: it has {count} words, more than {MAX_WORDS}.')
+    name = (_outlet(piece) if organization else None) or _title_case(piece)
+    return _Piece(text=piece, is_organization=organization,
+                  author=AuthorName(name=name, is_organization=organization))
 
 
 def dedupe(names: Iterable[AuthorName]) -> tuple[AuthorName, ...]:
