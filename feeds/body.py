@@ -75,8 +75,10 @@ def _list_item(line: str) -> tuple[BlockKind, str] | None:
 def last_mark(line: str) -> str:
     """The last character of `line` that says how it ends, looked at after any closing quotes,
     brackets or scraped HTML tags: `.` for `He left."` and `<p>He left.</p>`; "" for none."""
-    end = _TRAILING_TAGS.sub("", line.rstrip()).rstrip(_CLOSERS)
-    return end[-1:]
+    end = line.rstrip()
+    if end.endswith(">"):  # no tag ends the line otherwise: spare the regex its walk along it
+        end = _TRAILING_TAGS.sub("", end)
+    return end.rstrip(_CLOSERS)[-1:]
 
 
 def ends_closed(line: str) -> bool:
