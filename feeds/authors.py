@@ -361,6 +361,7 @@ def _is_name_word(word: str) -> bool:
     return bool(_NAME_WORD.match(word)) and word[0].isupper()
 
 
+@lru_cache(maxsize=4096)  # a bio opens with the name line of one of a site's few hundred authors
 def is_name_like(line: str) -> bool:
     """2 to 5 capitalised words, as a person's name line: `Aqsa Younas Rana`, `Vincent van
     Gogh`, `Mary-Ann O'Neil`, `Jane R. Roe`, `John Smith Jr.`, `Ahmed al-Hassan`, `Dr. Jane Roe`.
