@@ -17,6 +17,7 @@ The parts, in file order (docs/article-format.md has the decisions behind each):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -234,6 +235,7 @@ class _Reader:
         self.category_index: int | None = None
         self.filled = [i for i, line in enumerate(self.lines) if line]
         self._parts: dict[int, list[_Part] | None] = {}
+        self._folded: dict[int, str] = {}
         self._date_context: DateContext | None = None
 
     def report(self, code: Code, index: int, message: str) -> None:
@@ -243,7 +245,14 @@ class _Reader:
         return Located(text=self.lines[index] if text is None else text, line=index + 1)
 
     def filled_from(self, start: int) -> list[int]:
-        return [i for i in self.filled if i >= start]
+        return self.filled[bisect_left(self.filled, start):]
+
+    def folded(self, index: int) -> str:
+        # The lines after the title are compared with it by the byline block, and again
+        # when the repeated title is looked for.
+        if index not in self._folded:
+            self._folded[index] = fold(self.lines[index])
+        return self._folded[index]
 
     def date_context(self) -> DateContext:
         # Made once, when the first line is tried as a date: the header, read before any, is
@@ -278,7 +287,9 @@ class _Reader:
         dropped = self.repeated_title(start, block, title_key) if title_key is not None else set()
         body_lines = [i for i in self.filled_from(start) if not block.start <= i < block.end and i not in dropped]
         bio_at, bio = self.bio(body_lines, block.names(), text_before=bool(lead))
-        body = lead + [self.located(i) for i in body_lines if i < bio_at and not _BIO_LABEL.match(self.lines[i])]
+        lines = self.lines
+        body = lead + [Located(text=lines[i], line=i + 1) for i in body_lines
+                       if i < bio_at and not _BIO_LABEL.match(lines[i])]
         if not body:
             self.report(Code.EMPTY_BODY, title.line - 1,
                         "The article has no body text after its title and byline; it is skipped.")
@@ -366,7 +377,7 @@ class _Reader:
         before the block."""
         after = self.filled_from(block.end)[:_REPEAT_WINDOW]
         before = [i for i in self.filled_from(start) if i < block.start]
-        return {i for i in (*before, *after) if fold(self.lines[i]) == key}
+        return {i for i in (*before, *after) if self.folded(i) == key}
 
     # -- section 4: the byline block ---------------------------------------------
 
@@ -483,7 +494,7 @@ class _Reader:
         block = _Block(start=window[first], end=window[first])
         pending: _Kind | None = None
         for i in window[first:]:
-            if title_key is not None and fold(self.lines[i]) == title_key:
+            if title_key is not None and self.folded(i) == title_key:
                 continue
             if pending is not None:
                 kind, pending = pending, None
@@ -524,7 +535,7 @@ class _Reader:
         """The trailing bio: the index where it starts (the end of the body) and its lines,
         the name first. `lines` are the candidate body lines, in order; `text_before` says
         whether body text comes before them (the header remainder of layout D)."""
-        category = None if self.category_index is None else fold(self.lines[self.category_index])
+        category = None if self.category_index is None else self.folded(self.category_index)
         known = {fold(n) for n in names}
         # Where the first body text is: before lines[0] (-1), at some lines[n], or nowhere.
         first_text = -1 if text_before else next(
@@ -532,7 +543,7 @@ class _Reader:
         )
         for pos in range(len(lines) - 2, -1, -1):
             text = self.lines[lines[pos]]
-            if not (_BIO_LABEL.match(text) or (category is not None and fold(text) == category)):
+            if not (_BIO_LABEL.match(text) or (category is not None and self.folded(lines[pos]) == category)):
                 continue
             if first_text >= pos:
                 break  # no body text before it
