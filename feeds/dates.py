@@ -557,11 +557,14 @@ def _may_name_month_and_day(text: str) -> bool:
     # A month name reaches dateutil as a word of its own, between characters that are not
     # letters; normalizing takes letters out only where no ASCII letter stands next to them
     # (CJK weekdays, zone words, ordinal endings), so the name is a run of ASCII letters here.
+    plain, other = _month_words()
+    if other is None and text.isascii():
+        # Cleaning changes only the white space and quotes of ASCII text, no run of letters.
+        return not plain.isdisjoint(_ASCII_WORD.findall(text.lower()))
     clean = _clean(text)
     if not _CJK_MONTH.isdisjoint(clean):
         return True
     folded = clean.lower()
-    plain, other = _month_words()
     return not plain.isdisjoint(_ASCII_WORD.findall(folded)) or (other is not None and other.search(folded) is not None)
 
 
