@@ -53,6 +53,8 @@ def clean_text(raw: str) -> list[str]:
 
 def collapse(text: str) -> str:
     """Runs of white space as one space, stripped at both ends."""
+    if text.isascii() and "  " not in text and "\t" not in text:
+        return text.strip()  # no run to collapse: the regex would only replace each space by itself
     return _SPACES.sub(" ", text).strip()
 
 
