@@ -222,8 +222,10 @@ def looks_like_names(value: str) -> bool:
     an affiliation (`in`, `of`, `for`) or a role (`staff writer`). So `Jane Roe and John Doe,
     staff writers` is names, and `Friday officials expect the river to crest` is not."""
     for word in _WORD.findall(value):
+        if not word[0].islower():
+            continue
         key = fold(word)
-        if word[0].islower() and not (
+        if not (
             key in _PARTICLES or key in _LOWER_CASE_WORDS or _is_role_word(key) or key in _DESK_WORDS
             or key in _ROLE_MODIFIERS
         ):
