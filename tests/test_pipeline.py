@@ -161,6 +161,23 @@ def test_each_page_shows_the_dates_its_article_is_published_with(
     assert snapshot(settings.output) == snapshot(clean.output)
 
 
+def test_the_page_of_a_changed_article_that_grouping_moves_shows_the_moved_date(tmp_path: Path) -> None:
+    # Only the changed file is parsed again, so its page is rendered before grouping finds
+    # that it now shares its date with an article whose id comes first.
+    articles = tmp_path / "articles"
+    write_article(articles, "2024/a.txt", TIED.format(title="Story A"))
+    write_article(articles, "2024/b.txt", TIED.format(title="Story B").replace("March 5, 2024", "March 6, 2024"))
+    settings = make_settings(articles, tmp_path / "output")
+    pipeline.build(settings)
+    write_article(articles, "2024/b.txt", TIED.format(title="Story B"))
+    report = pipeline.build(settings)
+    assert report.parsed == 1
+    moved = next(a for a in report.feeds[0].entries if a.source == "2024/b.txt")
+    assert moved.published.second == 1
+    page = article_page(moved, settings)
+    assert (settings.output / page.path).read_bytes() == page.data
+
+
 def test_the_page_of_an_article_left_out_is_not_published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(normalize, "entry_id", lambda *_: "tag:example.org,2024-01-01:one")  # every id the same
     articles = tmp_path / "articles"
