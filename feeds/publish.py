@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import fcntl
 import functools
@@ -526,10 +525,13 @@ _AT_FDCWD = -100
 @functools.cache
 def _libc_function(name: str) -> Callable[..., int] | None:
     """A C library function by name (Linux), or None where there is no such thing."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
+    try:
+        # The symbols this process has loaded, libc among them. (ctypes.util.find_library
+        # would run `ldconfig -p` in a child process: a fork of a build of 500 MB.)
+        loaded = ctypes.CDLL(None, use_errno=True)
+    except (OSError, TypeError):  # no such thing as "this process's symbols" here
         return None
-    function: Callable[..., int] | None = getattr(ctypes.CDLL(libc_name, use_errno=True), name, None)
+    function: Callable[..., int] | None = getattr(loaded, name, None)
     return function
 
 
