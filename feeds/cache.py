@@ -340,8 +340,11 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path, *, persistent: bool) -> None:
         self._db = connection
         self.path = path
-        self.folder = path.parent
         self.persistent = persistent
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
 
     # -- opening and closing ---------------------------------------------------------------
 

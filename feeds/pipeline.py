@@ -354,7 +354,7 @@ def _run(settings: Settings, progress: Progress | None, *, use_cache: bool, work
         store = Store.open(folder, fingerprint) if use_cache and attempt < 2 else _scratch()
         try:
             with _few_collections():
-                return _Build(settings, store, shown, count).run(publish_to=publish_to)
+                return _Build(settings, fingerprint, store, shown, count).run(publish_to=publish_to)
         except CacheError as e:
             if not store.persistent:
                 raise PublishError(f"Cannot use the build's temporary files: {e}.") from e
@@ -389,12 +389,12 @@ def _scratch() -> Store:
 class _Build:
     """One build or check: the stages in order, sharing the store and the parse keys."""
 
-    def __init__(self, settings: Settings, store: Store, progress: Progress, workers: int) -> None:
+    def __init__(self, settings: Settings, fingerprint: bytes, store: Store, progress: Progress, workers: int) -> None:
         self.settings = settings
+        self.fingerprint = fingerprint  # cache.fingerprint(settings)
         self.store = store
         self.progress = progress
         self.workers = workers
-        self.fingerprint = cache.fingerprint(settings)
         self.keys: dict[str, bytes] = {}  # source -> parse key, for every article that has one
         self.unkeyed: dict[str, Record] = {}  # records that could not be stored (unreadable files)
         self.full: dict[str, Article] = {}  # source -> article with its text: the feeds' entries
@@ -635,9 +635,10 @@ class _Build:
 
     def render(self, feeds: Sequence[Feed], published: Sequence[Article], members: Mapping[str, Sequence[Article]],
                made: _Made) -> Iterator[Rendered | Reused]:
-        """Every output file, lazily: each feed's documents, then the site's pages, then each
-        article's page. A feed document or an article page whose key the last build published
-        is `Reused`: publish keeps that file, or asks for its bytes after all."""
+        """Every output file not put while parsing, lazily: each feed's documents, then the
+        site's pages, then the articles' pages. A feed document or an article page whose key
+        the last build published is `Reused`: publish keeps that file, or asks for its bytes
+        after all."""
         jobs = list(self.feed_jobs(feeds, members))
         page_keys = [self.page_key(a) for a in published]
         made.keys += (key for key, _ in jobs)
