@@ -54,7 +54,7 @@ from feeds.jsonfeed import render_json_feeds
 from feeds.model import Article, Feed, FeedKind
 from feeds.normalize import normalize
 from feeds.pages import article_page, page_path, site_pages
-from feeds.publish import MANIFEST, Publication, Published, Reused, read_manifest
+from feeds.publish import MANIFEST, Publication, Published, Reused, Written, read_manifest, write_new
 from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source
 from feeds.render import FeedFormat, Rendered, render_archive, render_feeds
@@ -165,18 +165,28 @@ def _unreadable(name: str, error: OSError) -> Diagnostic:
     return Diagnostic(code=Code.DECODE, file=name, line=1, message=f"The file cannot be read: {error.strerror}.")
 
 
-Outcome = tuple[bytes | None, Record, Rendered | None]
+Outcome = tuple[bytes | None, Record, Rendered | Written | None]
 """What parsing a file gives: the hash of the bytes parsed (None: unreadable), the record, and
-the article's page when asked for (rendered with the dates the file gives)."""
+the article's page when asked for (rendered with the dates the file gives), or where it was
+written."""
 
 
-def _parse_file(name: str, path: str, settings: Settings, page: bool) -> Outcome:
-    """Read, hash and parse one file, and render its page if `page`."""
+def _parse_file(name: str, path: str, settings: Settings, page: bool, into: str | None = None) -> Outcome:
+    """Read, hash and parse one file, and render its page if `page`: written into the folder
+    `into` (a publication's `shared_folder`) when one is given and that works."""
     data = read_source(Source(name=name, path=path))
     if isinstance(data, OSError):
         return None, cache.encode(None, (_unreadable(name, data),)), None
     parsed = parse_bytes(name, data, settings)
-    rendered = article_page(parsed.article, settings) if page and parsed.article is not None else None
+    rendered: Rendered | Written | None = None
+    if page and parsed.article is not None:
+        rendered = article_page(parsed.article, settings)
+        if into is not None:
+            # Written here, the page need not travel to the build process: most of the
+            # bytes a worker would send it. A page that cannot be written goes there after
+            # all, where publish writes it or says why it cannot.
+            with contextlib.suppress(OSError, PublishError):
+                rendered = write_new(into, rendered)
     return cache.content_hash(data), cache.encode(parsed.article, parsed.diagnostics), rendered
 
 
@@ -227,9 +237,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _parse_chunk(jobs: Sequence[tuple[str, str]], page: bool) -> list[Outcome]:
+def _parse_chunk(jobs: Sequence[tuple[str, str]], page: bool, into: str | None) -> list[Outcome]:
     assert _worker_settings is not None, "worker not initialized"
-    return [_parse_file(name, path, _worker_settings, page) for name, path in jobs]
+    return [_parse_file(name, path, _worker_settings, page, into) for name, path in jobs]
 
 
 def default_workers() -> int:
@@ -251,10 +261,13 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def parse_many(jobs: Sequence[tuple[str, str]], settings: Settings, *, workers: int, progress: Progress,
-               pool: Callable[[], ProcessPoolExecutor] | None = None, pages: bool = False) -> Iterator[Outcome]:
+               pool: Callable[[], ProcessPoolExecutor] | None = None, pages: bool = False,
+               into: str | None = None) -> Iterator[Outcome]:
     """`_parse_file` for each (name, path) job, in the order given, in `workers` processes
     when there are enough jobs to pay for starting them (`pool`: where to get them, for a
-    caller that keeps them for more work; else they are started here and stopped after)."""
+    caller that keeps them for more work; else they are started here and stopped after).
+    The workers write the pages into the folder `into` if given; parsing here, they are
+    returned (the caller's publication writes them in a thread that overlaps parsing)."""
     if workers <= 1 or len(jobs) < SERIAL_BELOW:
         for name, path in jobs:
             yield _parse_file(name, path, settings, pages)
@@ -264,7 +277,7 @@ def parse_many(jobs: Sequence[tuple[str, str]], settings: Settings, *, workers: 
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     with contextlib.ExitStack() as stack:
         executor = pool() if pool is not None else stack.enter_context(_worker_pool(settings, workers))
-        for results in executor.map(partial(_parse_chunk, page=pages), chunks):  # in order: the same as serial
+        for results in executor.map(partial(_parse_chunk, page=pages, into=into), chunks):  # in order, as serial
             yield from results
             progress.advance(Stage.PARSE, len(results))
 
@@ -398,7 +411,7 @@ class _Build:
         self.keys: dict[str, bytes] = {}  # source -> parse key, for every article that has one
         self.unkeyed: dict[str, Record] = {}  # records that could not be stored (unreadable files)
         self.full: dict[str, Article] = {}  # source -> article with its text: the feeds' entries
-        self.early: dict[str, tuple[str, datetime]] = {}  # source -> its page put while parsing, the date shown
+        self.early: dict[str, tuple[str, datetime | None]] = {}  # source -> its page put while parsing, the date shown
         self.started = 0  # the file system's time when reading began (ns)
         self.fresh: list[int] = []  # indexes of the sources whose stamp is not the last build's
         self.pool: ProcessPoolExecutor | None = None  # the worker processes, while they run
@@ -414,7 +427,7 @@ class _Build:
         # As soon as they are not needed: a build killed while they run leaves them behind,
         # waiting for work that never comes.
         if self.pool is not None:
-            self.pool.shutdown()
+            self.pool.shutdown(cancel_futures=True)  # none are left unless the build failed
             self.pool = None
 
     def run(self, *, publish_to: bool) -> BuildReport:
@@ -441,6 +454,7 @@ class _Build:
             # Opened before parsing: the workers render the page of each article they parse,
             # which goes into the new output right away instead of through the cache and back.
             publication = stack.enter_context(Publication(output)) if publish_to else None
+            stack.callback(self.stop_workers)  # first: they may be writing into the publication's folder
             parsed, fresh = self.parse(sources, hashes, publication)
             self.store.commit()
             self.progress.stage(Stage.GROUP, None)
@@ -538,7 +552,8 @@ class _Build:
         jobs = [(sources[i].name, sources[i].path) for i in missing]
         batch: list[tuple[bytes, Record]] = []
         outcomes = parse_many(jobs, self.settings, workers=self.workers, progress=self.progress,
-                              pool=self.worker_pool, pages=publication is not None)
+                              pool=self.worker_pool, pages=publication is not None,
+                              into=publication.shared_folder if publication is not None else None)
         updated: set[datetime] = set()  # of the articles parsed so far: aware datetimes, one per instant
         for n, (i, (digest, record, page)) in enumerate(zip(missing, outcomes, strict=True), 1):
             name = sources[i].name
@@ -550,13 +565,17 @@ class _Build:
                 key = cache.parse_key(self.fingerprint, name, digest)
                 batch.append((key, record))
             results[i] = done = self.decode(name, key, record.light)
-            if page is not None and publication is not None and done is not None and done.article is not None:
+            article = done.article if done is not None else None
+            if isinstance(page, Written) and publication is not None:
+                publication.put(page)  # it is there: `settle_early_pages` moves or removes it if need be
+                self.early[name] = (page.path, article.published if article is not None else None)
+            elif page is not None and publication is not None and article is not None:
                 # An article that shares its `updated` with one before it is likely moved by
                 # `group.untie` (a quarter of the benchmark's 100,000): its page waits for that.
-                if done.article.updated not in updated:
+                if article.updated not in updated:
                     publication.put(page)
-                    self.early[name] = (page.path, done.article.published)
-                updated.add(done.article.updated)
+                    self.early[name] = (page.path, article.published)
+                updated.add(article.updated)
             if len(batch) >= _PUT_EVERY:
                 self.store.put(batch)
                 batch.clear()

@@ -115,9 +115,20 @@ class Publication:
                 self._tree.abandon()
                 self._tree = None
 
-    def put(self, file: Rendered | Reused, *, again: bool = False) -> None:
+    def put(self, file: Rendered | Reused | Written, *, again: bool = False) -> None:
         """Add `file` to the new output; `again`: it replaces the file put at its path before."""
         self._open().put(file, again=again)
+
+    @property
+    def shared_folder(self) -> str | None:
+        """The new output's folder, when other processes may write files into it themselves
+        (`write_new`, then `put` what it returns); None when every file must come through `put`.
+
+        Only a tree that starts empty is shared: one made from the spare or beside a previous
+        output brings files up to date by comparing, linking or replacing them, which only
+        `put` does. A first build (a CI job on a fresh checkout) writes all its pages so."""
+        tree = self._open()
+        return os.fspath(tree.root) if tree.blank else None
 
     def discard(self, path: str) -> None:
         """Take back the file put at `path`."""
@@ -187,6 +198,7 @@ class _Tree:
         self.digests: dict[str, str] = {}  # path -> sha256 of every file put
         self.made: set[str] = {os.fspath(root)}  # the folders known to exist
         self.writer = _Writer()
+        self.blank = not trusted and not links.active  # nothing here or in the output to compare with
 
     @classmethod
     def prepare(cls, output: Path, previous: Mapping[str, str]) -> _Tree:
@@ -209,7 +221,7 @@ class _Tree:
             raise PublishError(f"Cannot prepare a folder beside {output}: {e}.", path=output) from e
         return cls(staging, {}, links)
 
-    def put(self, file: Rendered | Reused, *, again: bool) -> None:
+    def put(self, file: Rendered | Reused | Written, *, again: bool) -> None:
         if file.path in _RESERVED or (file.path in self.digests) != again:
             what = "Two outputs want the same file" if not again else "A file replaced before it was put:"
             raise PublishError(f"{what} {file.path!r}; nothing was published.")
@@ -244,11 +256,13 @@ class _Tree:
         self.writer.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def _put(self, file: Rendered | Reused, *, again: bool) -> str:
+    def _put(self, file: Rendered | Reused | Written, *, again: bool) -> str:
         """Put one file in the tree; return its sha256."""
         path = file.path
         if not _is_plain(path):
             safe_relative(path)  # raises
+        if isinstance(file, Written):
+            return self._adopt(file, again=again)
         digest = file.digest if isinstance(file, Reused) else hashlib.sha256(file.data).hexdigest()
         kept = self.trusted.pop(path, None)  # a spare's file is trusted only until a file is put at its path
         if kept == digest:
@@ -278,6 +292,19 @@ class _Tree:
         data = file.data if isinstance(file, Rendered) else file.render()  # Reused: the old file is gone or changed
         self.writer.write(os.path.join(top, _WRITING) if replaced else target, data, target)
         return hashlib.sha256(data).hexdigest() if isinstance(file, Reused) else digest
+
+    def _adopt(self, file: Written, *, again: bool) -> str:
+        """A file written by another process: only a blank tree has those, and only new ones."""
+        if not self.blank or again:
+            raise AssertionError(f"{file.path!r} written into a tree that is not shared, or again")
+        target = os.path.join(os.fspath(self.root), file.path)
+        if target in self.made:
+            raise PublishError(f"{file.path!r} is both a file and a folder of this build; nothing was published.")
+        folder = os.path.dirname(target)
+        while folder not in self.made:  # known to exist now, as if made here: see `_put`
+            self.made.add(folder)
+            folder = os.path.dirname(folder)
+        return file.digest
 
     def _drop(self, paths: Iterable[str]) -> None:
         """Remove the spare's files that this build does not publish, and folders left empty."""
@@ -310,6 +337,28 @@ class Reused:
     path: str
     digest: str
     render: Callable[[], bytes]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Written:
+    """A file another process has written into a publication's shared folder (`write_new`),
+    with the sha256 of what it wrote."""
+
+    path: str
+    digest: str
+
+
+def write_new(folder: str, file: Rendered) -> Written:
+    """Write `file` into `folder`, a publication's `shared_folder`, from any process. Raises
+    `PublishError` for a path that may not be written and `OSError` when the write fails,
+    leaving no file behind; the caller then hands `file` to `Publication.put` instead, which
+    writes it or says why not."""
+    if file.path in _RESERVED:
+        raise PublishError(f"Refusing to write {file.path!r}: the name is reserved.")
+    target = os.path.join(folder, safe_relative(file.path))
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    _write_file(target, file.data)
+    return Written(path=file.path, digest=hashlib.sha256(file.data).hexdigest())
 
 
 _LINKING, _WRITING = ".feeds-linking", ".feeds-writing"  # a file being put in place in the spare
@@ -425,8 +474,19 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _write_file(target: str, data: bytes) -> None:
-    with open(target, "xb") as f:
-        f.write(data)
+    """Create `target` (never an existing file) holding `data`; on failure, remove it again."""
+    # os.open rather than open(): no buffered file object to make, 4 µs of 16 per page.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        raise
+    os.close(fd)
 
 
 class _Linker:
@@ -443,6 +503,11 @@ class _Linker:
         if current is not None and previous:
             with contextlib.suppress(OSError):
                 self._written_by = os.stat(os.path.join(self._top, MANIFEST)).st_mtime_ns
+
+    @property
+    def active(self) -> bool:
+        """Whether there is a previous output to link from."""
+        return self._written_by >= 0
 
     def link(self, path: str, digest: str, size: int | None, target: str) -> bool:
         """True when `target` is now a hard link of the previous build's identical file."""

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,10 @@ from feeds.archive import archive_pages
 from feeds.group import group
 from feeds.jsonfeed import render_json_feeds
 from feeds.pages import render_pages
-from feeds.publish import MANIFEST, publish
+from feeds.publish import MANIFEST, Written, publish
 from feeds.readers import READERS
 from feeds.readers.folder import find_sources
-from feeds.render import render_archive, render_feeds
+from feeds.render import Rendered, render_archive, render_feeds
 from tests.conftest import BUNDLED, REPO, make_settings, snapshot, write_article
 
 
@@ -60,6 +61,23 @@ def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_p
     assert len(serial) == len(jobs) > 150
     assert sum(1 for digest, _, _ in serial if digest is None) == 1  # the dangling link
     assert sum(1 for _, _, page in serial if page is not None) > 150
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_worker_processes_write_the_pages_into_a_shared_folder(corpus: Path, tmp_path: Path) -> None:
+    settings = make_settings(corpus, tmp_path / "output")
+    jobs = jobs_for(corpus)
+    silent = pipeline._Silent()
+    serial = list(pipeline.parse_many(jobs, settings, workers=1, progress=silent, pages=True))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    parallel = list(pipeline.parse_many(jobs, settings, workers=2, progress=silent, pages=True, into=str(shared)))
+    assert [(digest, record) for digest, record, _ in parallel] == [(digest, record) for digest, record, _ in serial]
+    pages = [page for _, _, page in serial if isinstance(page, Rendered)]
+    written = [page for _, _, page in parallel if page is not None]
+    assert written == [Written(path=p.path, digest=sha256(p.data).hexdigest()) for p in pages]
+    assert {p.path: p.data for p in pages} == {
+        f.relative_to(shared).as_posix(): f.read_bytes() for f in shared.rglob("*") if f.is_file()}
 
 
 @pytest.mark.usefixtures("always_parallel")

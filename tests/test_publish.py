@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
 
 from feeds.errors import PublishError
-from feeds.publish import MANIFEST, Publication, publish, read_manifest
+from feeds.publish import MANIFEST, Publication, Written, publish, read_manifest, write_new
 from feeds.render import Rendered
 
 
@@ -79,6 +80,54 @@ def test_a_file_is_put_again_only_after_it_was_put(tmp_path: Path) -> None:
             publication.discard("b")
     assert tree(out) == {"a": "1", MANIFEST: (out / MANIFEST).read_text()}  # nothing finished: unchanged
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_files_written_into_a_new_trees_shared_folder_are_published(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with Publication(out) as publication:
+        shared = publication.shared_folder
+        assert shared is not None
+        written = write_new(shared, Rendered(path="2024/05/page.html", data=b"page"))  # as a worker process does
+        assert written == Written(path="2024/05/page.html", digest=sha256(b"page").hexdigest())
+        publication.put(written)
+        publication.put(Rendered(path="2024/index.html", data=b"index"))  # beside it, from this process
+        publication.put(Rendered(path="2024/05/page.html", data=b"moved"), again=True)
+        publication.put(write_new(shared, Rendered(path="gone.html", data=b"x")))
+        publication.discard("gone.html")
+        published = publication.finish()
+    assert {k: v for k, v in tree(out).items() if k != MANIFEST} == {"2024/05/page.html": "moved",
+                                                                      "2024/index.html": "index"}
+    assert published.files == read_manifest(out)
+
+
+@pytest.mark.parametrize("builds_before", [1, 2])  # the output linked from; the spare brought up to date
+def test_only_a_tree_that_starts_empty_is_shared(tmp_path: Path, builds_before: int) -> None:
+    out = tmp_path / "out"
+    for _ in range(builds_before):
+        publish(files(a="1"), out)
+    with Publication(out) as publication:
+        assert publication.shared_folder is None  # each file must be compared with what is there
+
+
+@pytest.mark.parametrize("path", ["../evil", "/abs", "a/../../b", "", MANIFEST, ".feeds-writing"])
+def test_write_new_refuses_what_put_refuses(tmp_path: Path, path: str) -> None:
+    with Publication(tmp_path / "out") as publication:
+        shared = publication.shared_folder
+        assert shared is not None
+        with pytest.raises(PublishError):
+            write_new(shared, Rendered(path=path, data=b"x"))
+    assert not (tmp_path / "evil").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_write_new_never_replaces_a_file(tmp_path: Path) -> None:
+    with Publication(tmp_path / "out") as publication:
+        shared = publication.shared_folder
+        assert shared is not None
+        write_new(shared, Rendered(path="a", data=b"first"))
+        with pytest.raises(FileExistsError):
+            write_new(shared, Rendered(path="a", data=b"second"))
+        assert Path(shared, "a").read_bytes() == b"first"
 
 
 @pytest.mark.parametrize("path", ["../evil", "/etc/passwd", "a/../../b", "", "a//b", "a\\..\\b", ".", MANIFEST])
