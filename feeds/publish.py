@@ -181,8 +181,10 @@ def safe_relative(path: str) -> PurePosixPath:
 
 def _is_plain(path: str) -> bool:
     """True for a relative POSIX path with no empty, `.` or `..` part and no backslash."""
-    return bool(path) and not path.startswith("/") and "\\" not in path and not any(
-        part in ("", ".", "..") for part in path.split("/"))
+    return "\\" not in path and _NOT_PLAIN.isdisjoint(path.split("/"))  # "" covers "/a", "a/", "a//b"
+
+
+_NOT_PLAIN = frozenset({"", ".", ".."})
 
 
 class _Tree:
@@ -262,7 +264,7 @@ class _Tree:
         if not _is_plain(path):
             safe_relative(path)  # raises
         if isinstance(file, Written):
-            return self._adopt(file, again=again)
+            return self._adopt(file)
         digest = file.digest if isinstance(file, Reused) else hashlib.sha256(file.data).hexdigest()
         kept = self.trusted.pop(path, None)  # a spare's file is trusted only until a file is put at its path
         if kept == digest:
@@ -293,17 +295,17 @@ class _Tree:
         self.writer.write(os.path.join(top, _WRITING) if replaced else target, data, target)
         return hashlib.sha256(data).hexdigest() if isinstance(file, Reused) else digest
 
-    def _adopt(self, file: Written, *, again: bool) -> str:
-        """A file written by another process: only a blank tree has those, and only new ones."""
-        if not self.blank or again:
-            raise AssertionError(f"{file.path!r} written into a tree that is not shared, or again")
-        target = os.path.join(os.fspath(self.root), file.path)
+    def _adopt(self, file: Written) -> str:
+        """A file another process wrote (or replaced): only a blank tree is shared so."""
+        if not self.blank:
+            raise AssertionError(f"{file.path!r} written into a tree that is not shared")
+        target = f"{self.root}/{file.path}"  # a plain path: what os.path.join gives, for 100,000 pages
         if target in self.made:
             raise PublishError(f"{file.path!r} is both a file and a folder of this build; nothing was published.")
-        folder = os.path.dirname(target)
+        folder = target.rpartition("/")[0]
         while folder not in self.made:  # known to exist now, as if made here: see `_put`
             self.made.add(folder)
-            folder = os.path.dirname(folder)
+            folder = folder.rpartition("/")[0]
         return file.digest
 
     def _drop(self, paths: Iterable[str]) -> None:
@@ -348,16 +350,26 @@ class Written:
     digest: str
 
 
-def write_new(folder: str, file: Rendered) -> Written:
-    """Write `file` into `folder`, a publication's `shared_folder`, from any process. Raises
-    `PublishError` for a path that may not be written and `OSError` when the write fails,
-    leaving no file behind; the caller then hands `file` to `Publication.put` instead, which
+def write_new(folder: str, file: Rendered, *, again: bool = False) -> Written:
+    """Write `file` into `folder`, a publication's `shared_folder`, from any process; `again`:
+    replace the file written there before (put it with `again` too). Raises `PublishError`
+    for a path that may not be written and `OSError` when the write fails, leaving the
+    folder as it was; the caller then hands `file` to `Publication.put` instead, which
     writes it or says why not."""
     if file.path in _RESERVED:
         raise PublishError(f"Refusing to write {file.path!r}: the name is reserved.")
     target = os.path.join(folder, safe_relative(file.path))
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    _write_file(target, file.data)
+    if not again:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        _write_file(target, file.data)
+    else:  # a new file renamed over the old one, as `_Tree._put` does: never a file rewritten
+        staged = os.path.join(folder, f"{_WRITING}-{os.getpid()}")  # one per process
+        _write_file(staged, file.data)
+        try:
+            os.replace(staged, target)
+        except OSError:
+            os.unlink(staged)
+            raise
     return Written(path=file.path, digest=hashlib.sha256(file.data).hexdigest())
 
 

@@ -92,11 +92,13 @@ def test_files_written_into_a_new_trees_shared_folder_are_published(tmp_path: Pa
         publication.put(written)
         publication.put(Rendered(path="2024/index.html", data=b"index"))  # beside it, from this process
         publication.put(Rendered(path="2024/05/page.html", data=b"moved"), again=True)
+        publication.put(write_new(shared, Rendered(path="2024/06/page.html", data=b"june")))
+        publication.put(write_new(shared, Rendered(path="2024/06/page.html", data=b"moved"), again=True), again=True)
         publication.put(write_new(shared, Rendered(path="gone.html", data=b"x")))
         publication.discard("gone.html")
         published = publication.finish()
-    assert {k: v for k, v in tree(out).items() if k != MANIFEST} == {"2024/05/page.html": "moved",
-                                                                      "2024/index.html": "index"}
+    assert {k: v for k, v in tree(out).items() if k != MANIFEST} == {
+        "2024/05/page.html": "moved", "2024/06/page.html": "moved", "2024/index.html": "index"}
     assert published.files == read_manifest(out)
 
 
