@@ -69,7 +69,7 @@ _RENDER_CHUNK = 8  # feed documents per task sent to a render worker
 _RENDER_AHEAD = 8  # render tasks in flight per worker: bounds the hydrated entries held at once
 _READ_STEP = 1000  # progress is reported every this many files while reading
 _PUT_EVERY = 1000  # parse results handed to the cache at once
-_COMMIT_EVERY = 10_000  # parse results per transaction: each commit may copy the WAL into the database
+_COMMIT_EVERY = 10_000  # parse results per transaction: another build sharing the cache waits for one
 _GC_THRESHOLDS = (100_000, 20, 100)  # the cyclic collector's, during a build: `_few_collections`
 _PAGE_STEP = 256  # article pages whose text is fetched from the store at once
 
