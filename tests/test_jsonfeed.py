@@ -16,9 +16,11 @@ from typing import Any
 
 import feedparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from feeds import pipeline
-from feeds.jsonfeed import json_feed_path, render_json_feed, render_json_feeds
+from feeds.jsonfeed import json_feed_path, pretty_json, render_json_feed, render_json_feeds
 from feeds.model import FeedKind
 from feeds.render import FeedFormat, feed_file
 from tests.conftest import BASE_URL, BUNDLED, make_settings
@@ -115,6 +117,27 @@ def test_hub_setting_adds_a_websub_hub(built: tuple[pipeline.BuildReport, Path])
     document = json.loads(render_json_feed(report.feeds[0], settings, feed_url=BASE_URL + "feed.json",
                                            home_url=BASE_URL))
     assert document["hubs"] == [{"type": "WebSub", "url": "https://hub.example.net/"}]
+
+
+# Text with what JSON must escape (quotes, backslashes, control characters) and what it
+# must not (U+2028, non-ASCII, astral-plane emoji, lone surrogates, DEL).
+TRICKY = st.text(st.one_of(st.characters(), st.sampled_from(
+    ['"', "\\", "/", "\x00", "\x1f", "\b", "\f", "\n", "\r", "\t", "\x7f", "\u2028", "\u2029", "\ud800",
+     "\udfff", "\ufeff", "é", "中", "😀", "𝄞"])))
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), TRICKY)
+JSON_VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.lists(inner, max_size=4).map(tuple),
+    st.dictionaries(TRICKY, inner, max_size=4)), max_leaves=30)
+
+
+@given(JSON_VALUES)
+def test_pretty_json_is_json_dumps_with_indent(value: object) -> None:
+    assert pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_pretty_json_refuses_keys_that_are_not_text() -> None:
+    with pytest.raises(TypeError, match="str keys only"):
+        pretty_json({"a": [{1: "b"}]})
 
 
 @pytest.fixture
