@@ -110,6 +110,7 @@ _HALF_HOUR = timedelta(minutes=30)
 
 def _entry(article: Article) -> FeedEntry:
     entry = FeedEntry()
+    # Registered here, not by add_entry (which then leaves it be): an entry may go into several feeds.
     entry.register_extension("dc", _Creators, atom=False, rss=True)
     entry.dc.names = tuple(author.name for author in article.authors)
     entry.id(article.id)  # also RSS's <guid isPermaLink="false">
@@ -159,9 +160,6 @@ class _Creators(BaseEntryExtension):  # type: ignore[misc]
 
     def __init__(self) -> None:
         self.names: tuple[str, ...] = ()
-
-    def extend_ns(self) -> dict[str, str]:
-        return {"dc": _DC_NS}
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
         for name in self.names:

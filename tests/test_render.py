@@ -19,6 +19,7 @@ from feeds import pipeline
 from feeds.render import FeedFormat, feed_file, html_text, stylesheet_instruction
 from tests.conftest import ATOM_NS, BASE_URL, BUNDLED, SIMPLE, make_settings, write_article
 
+DC_NS = "http://purl.org/dc/elements/1.1/"
 DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>"
 STYLESHEET = b'<?xml-stylesheet type="text/css" href="/news/feed.css"?>'
 
@@ -60,6 +61,19 @@ def test_the_stylesheet_changes_nothing_a_reader_sees(built: tuple[pipeline.Buil
         assert styled.version == plain.version
         assert styled.feed == plain.feed
         assert styled.entries == plain.entries
+
+
+def test_rss_items_name_every_author_as_dc_creator(built: tuple[pipeline.BuildReport, Path]) -> None:
+    report, output = built
+    for feed in report.feeds:
+        data = (output / feed_file(feed, FeedFormat.RSS)).read_bytes()
+        assert data.count(b"xmlns:dc=") == 1  # declared once, on <rss>, not on every item
+        root = etree.fromstring(data)
+        assert root.nsmap["dc"] == DC_NS
+        creators = [[c.text for c in item.iterfind(f"{{{DC_NS}}}creator")] for item in root.iterfind("channel/item")]
+        assert creators == [[a.name for a in article.authors] for article in feed.entries]
+    assert any(len(a.authors) > 1 for a in report.feeds[0].entries)
+    assert b"purl.org/dc" not in (output / "atom.xml").read_bytes()
 
 
 @pytest.mark.parametrize(
