@@ -60,6 +60,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from feeds.errors import PublishError
 from feeds.render import Rendered
@@ -348,6 +349,13 @@ class Written:
 
     path: str
     digest: str
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        return _written, (self.path, self.digest)  # as `cache.Record`: 1 µs, not 5, per page
+
+
+def _written(path: str, digest: str) -> Written:
+    return Written(path=path, digest=digest)
 
 
 def write_new(folder: str, file: Rendered, *, again: bool = False) -> Written:
