@@ -186,8 +186,7 @@ def _parse_file(name: str, path: str, settings: Settings, page: bool, into: str 
             # Written here, the page need not travel to the build process: most of the
             # bytes a worker would send it. A page that cannot be written goes there after
             # all, where publish writes it or says why it cannot.
-            with contextlib.suppress(OSError, PublishError):
-                rendered = write_new(into, rendered)
+            rendered = _written_or_not(into, rendered)
     return cache.content_hash(data), cache.encode(parsed.article, parsed.diagnostics), rendered
 
 
@@ -252,7 +251,7 @@ def _page_chunk(articles: Sequence[Article], into: str) -> list[Rendered | Writt
         page = article_page(article, _worker_settings)
         try:
             pages.append(write_new(into, page, again=True))
-        except (OSError, PublishError):
+        except (OSError, PublishError):  # as `_written_or_not`
             pages.append(page)
     return pages
 
@@ -321,9 +320,22 @@ def _render_job(job: _FeedJob, settings: Settings) -> tuple[Rendered, ...]:
     return tuple(job.renderer([job.feed], settings))
 
 
-def _render_chunk(jobs: Sequence[_FeedJob]) -> list[tuple[Rendered, ...]]:
+def _render_chunk(jobs: Sequence[_FeedJob], into: str | None) -> list[tuple[Rendered | Written, ...]]:
+    """Each job's files, written into the folder `into` when one is given (see `_parse_file`)."""
     assert _worker_settings is not None, "worker not initialized"
-    return [_render_job(job, _worker_settings) for job in jobs]
+    rendered = [_render_job(job, _worker_settings) for job in jobs]
+    if into is None:
+        return list(rendered)
+    return [tuple(_written_or_not(into, file) for file in files) for files in rendered]
+
+
+def _written_or_not(into: str, file: Rendered) -> Rendered | Written:
+    """`file` written into the folder `into`, or itself when that fails: the build process
+    then writes it, or says why it cannot."""
+    try:
+        return write_new(into, file)
+    except (OSError, PublishError):
+        return file
 
 
 class _Made:
@@ -340,7 +352,7 @@ class _Chunk:
 
     def __init__(self) -> None:
         self.jobs: list[_FeedJob] = []
-        self.future: Future[list[tuple[Rendered, ...]]] | None = None
+        self.future: Future[list[tuple[Rendered | Written, ...]]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +363,8 @@ class _Slot:
     index: int
 
 
-_Files = tuple[Rendered | Reused, ...] | _Slot  # a feed document's files, rendered, reused or to come
+_Output = Rendered | Reused | Written  # a file as publish takes it
+_Files = tuple[_Output, ...] | _Slot  # a feed document's files, or a worker's result to come
 
 
 # --- The build -----------------------------------------------------------------------------------
@@ -430,6 +443,7 @@ class _Build:
         self.started = 0  # the file system's time when reading began (ns)
         self.fresh: list[int] = []  # indexes of the sources whose stamp is not the last build's
         self.pool: ProcessPoolExecutor | None = None  # the worker processes, while they run
+        self.shared: str | None = None  # the new output's folder, when the workers may write into it
 
     def worker_pool(self) -> ProcessPoolExecutor:
         """The worker processes, started on first use: a build that parses many files renders
@@ -469,6 +483,7 @@ class _Build:
             # Opened before parsing: the workers render the page of each article they parse,
             # which goes into the new output right away instead of through the cache and back.
             publication = stack.enter_context(Publication(output)) if publish_to else None
+            self.shared = publication.shared_folder if publication is not None else None
             stack.callback(self.stop_workers)  # first: they may be writing into the publication's folder
             parsed, fresh = self.parse(sources, hashes, publication)
             self.store.commit()
@@ -568,7 +583,7 @@ class _Build:
         batch: list[tuple[bytes, Record]] = []
         outcomes = parse_many(jobs, self.settings, workers=self.workers, progress=self.progress,
                               pool=self.worker_pool, pages=publication is not None,
-                              into=publication.shared_folder if publication is not None else None)
+                              into=self.shared)
         updated: set[datetime] = set()  # of the articles parsed so far: aware datetimes, one per instant
         for n, (i, (digest, record, page)) in enumerate(zip(missing, outcomes, strict=True), 1):
             name = sources[i].name
@@ -615,7 +630,7 @@ class _Build:
                 del self.early[source]
             elif article.published != published_then:
                 moved.append(article)
-        into = publication.shared_folder
+        into = self.shared
         if self.pool is None or into is None:
             for article in self.hydrated(moved):
                 publication.put(article_page(article, self.settings), again=True)
@@ -683,7 +698,7 @@ class _Build:
     # -- render --------------------------------------------------------------------------------
 
     def render(self, feeds: Sequence[Feed], published: Sequence[Article], members: Mapping[str, Sequence[Article]],
-               made: _Made) -> Iterator[Rendered | Reused]:
+               made: _Made) -> Iterator[_Output]:
         """Every output file not put while parsing, lazily: each feed's documents, then the
         site's pages, then the articles' pages. A feed document or an article page whose key
         the last build published is `Reused`: publish keeps that file, or asks for its bytes
@@ -698,7 +713,7 @@ class _Build:
         yield from self.article_pages(published, page_keys, known, made)
 
     def article_pages(self, articles: Sequence[Article], keys: Sequence[bytes | None],
-                      known: PublishedFiles, made: _Made) -> Iterator[Rendered | Reused]:
+                      known: PublishedFiles, made: _Made) -> Iterator[_Output]:
         """Each article's page (`keys`: each one's `page_key`), rendered `_PAGE_STEP` at a time."""
         for start in range(0, len(articles), _PAGE_STEP):
             batch = []
@@ -754,7 +769,7 @@ class _Build:
         return _FeedJob(feed=replace(feed, entries=()), page=replace(page, entries=tuple(self.hydrated(page.entries))))
 
     def rendered(self, jobs: Iterable[tuple[bytes, Callable[[], _FeedJob]]],
-                 known: PublishedFiles, made: _Made) -> Iterator[Rendered | Reused]:
+                 known: PublishedFiles, made: _Made) -> Iterator[_Output]:
         """The files of each job in order: `Reused` when the last build published them (`known`),
         else rendered -- here for the first `RENDER_SERIAL_BELOW` (unless the worker processes
         already run), then in them, a bounded number of jobs ahead of the files yielded."""
@@ -780,7 +795,7 @@ class _Build:
                 chunk.jobs.append(make())
                 window.append((key, _Slot(chunk, len(chunk.jobs) - 1)))
                 if len(chunk.jobs) >= _RENDER_CHUNK:
-                    chunk.future = pool.submit(_render_chunk, chunk.jobs)
+                    chunk.future = pool.submit(_render_chunk, chunk.jobs, self.shared)
                     chunk = _Chunk()
             while window and (len(window) > ahead or not isinstance(window[0][1], _Slot)):
                 yield from self.settle(window.popleft(), pool, chunk, made)
@@ -789,7 +804,7 @@ class _Build:
         self.stop_workers()
 
     def settle(self, item: tuple[bytes, _Files], pool: ProcessPoolExecutor | None,
-               last: _Chunk, made: _Made) -> tuple[Rendered | Reused, ...]:
+               last: _Chunk, made: _Made) -> tuple[_Output, ...]:
         """The files of a window item, waiting for its worker if need be."""
         key, value = item
         if not isinstance(value, _Slot):
@@ -798,7 +813,7 @@ class _Build:
         if chunk.future is None:  # the last, partial chunk
             assert chunk is last, "an unsent chunk that is not the last"
             assert pool is not None, "a chunk without a pool"
-            chunk.future = pool.submit(_render_chunk, chunk.jobs)
+            chunk.future = pool.submit(_render_chunk, chunk.jobs, self.shared)
         files = chunk.future.result()[value.index]
         made.rendered += ((key, f.path) for f in files)
         return files
@@ -895,7 +910,7 @@ def _manifest_hash(output: Path) -> bytes:
     return hashlib.sha256((output / MANIFEST).read_bytes()).digest()
 
 
-def _reported(files: Iterable[Rendered | Reused], progress: Progress) -> Iterator[Rendered | Reused]:
+def _reported(files: Iterable[_Output], progress: Progress) -> Iterator[_Output]:
     """`files`, telling `progress` when each was rendered and when publish has written it."""
     for file in files:
         progress.advance(Stage.RENDER)
