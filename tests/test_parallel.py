@@ -125,6 +125,33 @@ def test_a_few_files_are_parsed_without_worker_processes(
     assert report.parsed == report.found == 5
 
 
+def test_a_first_build_starts_the_fork_server_before_reading(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "SERIAL_BELOW", 100)
+    started: list[int] = []
+    real_start, real_read = pipeline._start_fork_server, pipeline._Build.read
+
+    def start() -> None:
+        started.append(len(read))
+        real_start()
+
+    read: list[object] = []
+
+    def reading(self: pipeline._Build, *args: Any) -> Any:
+        read.append(self)
+        return real_read(self, *args)
+
+    monkeypatch.setattr(pipeline, "_start_fork_server", start)
+    monkeypatch.setattr(pipeline._Build, "read", reading)
+    settings = make_settings(corpus, tmp_path / "output")
+    pipeline.build(settings, workers=2)
+    assert started == [0]  # before the files were read
+    pipeline.build(settings, workers=2)  # everything in the cache: no workers wanted
+    pipeline.build(make_settings(corpus, tmp_path / "one"), workers=1)
+    assert started == [0]
+
+
 def test_default_workers_is_the_cores_we_may_use() -> None:
     assert pipeline.default_workers() >= 1
 
