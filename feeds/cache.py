@@ -449,15 +449,8 @@ class Store:
     def texts(self, keys: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
         """key -> (summary, content_html). A key whose text is damaged or gone raises
         `CacheError`, after its row is deleted: the next attempt parses that file again."""
-        found: dict[bytes, tuple[str, str]] = {}
         with _guarded():
-            for batch in _batches(keys):
-                query = f"SELECT key, crc, summary, content FROM texts WHERE key IN ({_marks(batch)})"  # noqa: S608
-                for key, crc, summary, content in self._db.execute(query, batch):
-                    if isinstance(summary, bytes) and isinstance(content, bytes) \
-                            and zlib.crc32(content, zlib.crc32(summary)) == crc:
-                        with contextlib.suppress(UnicodeDecodeError):
-                            found[key] = (summary.decode("utf-8"), content.decode("utf-8"))
+            found = _whole_texts(self._db, keys)
             bad = [(key,) for key in keys if key not in found]
             if bad:
                 self._db.executemany("DELETE FROM light WHERE key = ?", bad)
@@ -466,6 +459,10 @@ class Store:
         if bad:
             raise CacheError(f"the text of {len(bad)} articles in the build cache is damaged", corrupt=False)
         return found
+
+    def readable(self) -> str:
+        """Where another process finds what is committed (`read_texts`)."""
+        return os.fspath(self.path)
 
     def has_parsed(self) -> bool:
         """Whether the store holds any parse result at all (else hashing files to look them up is wasted)."""
@@ -532,6 +529,35 @@ class Store:
                 self._db.execute("DELETE FROM live_keys")
                 self._db.executemany("INSERT OR IGNORE INTO live_keys VALUES (?)", ((k,) for k in keys))
                 self._db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM live_keys)")  # noqa: S608
+
+
+def _whole_texts(db: sqlite3.Connection, keys: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
+    """key -> (summary, content_html) of the keys whose text is there and passes its checks."""
+    found: dict[bytes, tuple[str, str]] = {}
+    for batch in _batches(keys):
+        query = f"SELECT key, crc, summary, content FROM texts WHERE key IN ({_marks(batch)})"  # noqa: S608
+        for key, crc, summary, content in db.execute(query, batch):
+            if isinstance(summary, bytes) and isinstance(content, bytes) \
+                    and zlib.crc32(content, zlib.crc32(summary)) == crc:
+                with contextlib.suppress(UnicodeDecodeError):
+                    found[key] = (summary.decode("utf-8"), content.decode("utf-8"))
+    return found
+
+
+_readers: dict[str, sqlite3.Connection] = {}  # a worker process's read-only connections, by database
+
+
+def read_texts(database: str, keys: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
+    """`Store.texts` from another process (a worker), read-only: what `Store.readable` names,
+    as last committed. A key whose text is missing or damaged is left out, never an error:
+    the build process, which can mend the store, deals with it."""
+    try:
+        db = _readers.get(database)
+        if db is None:
+            db = _readers[database] = sqlite3.connect(f"{Path(database).as_uri()}?mode=ro", uri=True, timeout=60)
+        return _whole_texts(db, keys)
+    except sqlite3.Error:
+        return {}
 
 
 def _connect(path: Path, *, durable: bool) -> sqlite3.Connection:

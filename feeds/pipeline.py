@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import itertools
 import multiprocessing
 import os
 import select
@@ -242,16 +241,23 @@ def _parse_chunk(jobs: Sequence[tuple[str, str]], page: bool, into: str | None) 
     return [_parse_file(name, path, _worker_settings, page, into) for name, path in jobs]
 
 
-def _page_chunk(articles: Sequence[Article], into: str) -> list[Rendered | Written]:
-    """The pages of articles whose dates grouping moved, written over those put while parsing
-    (or handed back when that fails: see `_parse_file`)."""
+def _page_chunk(jobs: Sequence[tuple[Article, bytes]], into: str, database: str) -> list[Rendered | Written | None]:
+    """The pages of articles whose dates grouping moved, from each light article and its parse
+    key: the text comes from the store (`database`) here, not through the build process. Each
+    is written over the page put while parsing (or handed back when that fails: see
+    `_written_or_not`); None for an article whose text is not in the store."""
     assert _worker_settings is not None, "worker not initialized"
-    pages: list[Rendered | Written] = []
-    for article in articles:
-        page = article_page(article, _worker_settings)
+    texts = cache.read_texts(database, [key for _, key in jobs])
+    pages: list[Rendered | Written | None] = []
+    for article, key in jobs:
+        text = texts.get(key)
+        if text is None:
+            pages.append(None)
+            continue
+        page = article_page(replace(article, summary=text[0], content_html=text[1]), _worker_settings)
         try:
             pages.append(write_new(into, page, again=True))
-        except (OSError, PublishError):  # as `_written_or_not`
+        except (OSError, PublishError):
             pages.append(page)
     return pages
 
@@ -454,17 +460,20 @@ class _Build:
         self.fresh: list[int] = []  # indexes of the sources whose stamp is not the last build's
         self.pool: ProcessPoolExecutor | None = None  # the worker processes, while they run
         self.shared: str | None = None  # the new output's folder, when the workers may write into it
+        # Pages of articles whose dates grouping moved, being rendered again by the workers.
+        self.moving: deque[tuple[list[tuple[Article, bytes]], Future[list[Rendered | Written | None]]]] = deque()
 
     def worker_pool(self) -> ProcessPoolExecutor:
         """The worker processes, started on first use: a build that parses many files renders
-        its feeds in the same processes, and stops them when the feeds are rendered."""
+        its feeds and the pages grouping moved in the same processes, and stops them once every
+        file is put (`stages`)."""
         if self.pool is None:
             self.pool = _worker_pool(self.settings, self.workers)
         return self.pool
 
     def stop_workers(self) -> None:
-        # As soon as they are not needed: a build killed while they run leaves them behind,
-        # waiting for work that never comes.
+        # Once not needed: they hold memory, and (with the pages and feeds they wrote) the
+        # publication's folder must be theirs no more before it is swapped in or removed.
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)  # none are left unless the build failed
             self.pool = None
@@ -516,6 +525,8 @@ class _Build:
                                 - len(self.early))
             for file in _reported(files, self.progress):
                 publication.put(file)
+            self.put_moved_pages(publication)
+            self.stop_workers()
             published = publication.finish()
         if self.store.persistent:
             # Published: a cache that fails now only makes the next build slower.
@@ -642,23 +653,34 @@ class _Build:
                 del self.early[source]
             elif article.published != published_then:
                 moved.append(article)
-        into = self.shared
-        if self.pool is None or into is None:
-            for article in self.hydrated(moved):
-                publication.put(article_page(article, self.settings), again=True)
+        if self.pool is None or self.shared is None:
+            self.put_pages_again(moved, publication)
             return
         # The worker processes still run (they render the feeds next): they render these
-        # pages too, a quarter of 100,000 in the benchmark, and write them where they are.
-        pending: deque[Future[list[Rendered | Written]]] = deque()
-        articles = self.hydrated(moved, _PAGE_STEP)
-        while batch := list(itertools.islice(articles, _PAGE_STEP)):
-            pending.append(self.pool.submit(_page_chunk, batch, into))
-            if len(pending) > self.workers * _RENDER_AHEAD:  # bounds the articles and pages held
-                for page in pending.popleft().result():
+        # pages too (a quarter of 100,000 in the benchmark), while this process goes on to
+        # the feeds; `put_moved_pages` takes what they wrote.
+        jobs = [(article, self.keys[article.source]) for article in moved if article.source in self.keys]
+        self.put_pages_again([article for article in moved if article.source not in self.keys], publication)
+        for start in range(0, len(jobs), _PAGE_STEP):
+            batch = jobs[start:start + _PAGE_STEP]
+            self.moving.append((batch, self.pool.submit(_page_chunk, batch, self.shared, self.store.readable())))
+
+    def put_moved_pages(self, publication: Publication) -> None:
+        """The pages the workers wrote again (`settle_early_pages`); those whose text they did
+        not find are rendered here, where a damaged store is mended (`Store.texts`)."""
+        missing = []
+        while self.moving:
+            batch, future = self.moving.popleft()
+            for (article, _), page in zip(batch, future.result(), strict=True):
+                if page is None:
+                    missing.append(article)
+                else:
                     publication.put(page, again=True)
-        while pending:
-            for page in pending.popleft().result():
-                publication.put(page, again=True)
+        self.put_pages_again(missing, publication)
+
+    def put_pages_again(self, articles: Sequence[Article], publication: Publication) -> None:
+        for article in self.hydrated(articles):
+            publication.put(article_page(article, self.settings), again=True)
 
     def decode(self, name: str, key: bytes | None, light: bytes) -> Parsed | None:
         """A light record as a light `Parsed`; None when the record cannot be read (a miss)."""
@@ -813,7 +835,6 @@ class _Build:
                 yield from self.settle(window.popleft(), pool, chunk, made)
         while window:
             yield from self.settle(window.popleft(), pool, chunk, made)
-        self.stop_workers()
 
     def settle(self, item: tuple[bytes, _Files], pool: ProcessPoolExecutor | None,
                last: _Chunk, made: _Made) -> tuple[_Output, ...]:

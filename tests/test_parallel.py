@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from datetime import timedelta
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -16,12 +18,12 @@ from typing import Any
 import pytest
 
 from bench.corpus import generate
-from feeds import pipeline
+from feeds import cache, pipeline
 from feeds.archive import archive_pages
 from feeds.group import group
 from feeds.jsonfeed import render_json_feeds
-from feeds.pages import render_pages
-from feeds.publish import MANIFEST, Written, publish
+from feeds.pages import article_page, render_pages
+from feeds.publish import MANIFEST, Written, publish, write_new
 from feeds.readers import READERS
 from feeds.readers.folder import find_sources
 from feeds.render import Rendered, render_archive, render_feeds
@@ -125,6 +127,29 @@ def test_a_few_files_are_parsed_without_worker_processes(
     assert report.parsed == report.found == 5
 
 
+def test_a_worker_renders_a_moved_page_from_the_store_or_hands_it_back(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = make_settings(corpus, tmp_path / "output")
+    monkeypatch.setattr(pipeline, "_worker_settings", settings)  # what a worker process holds
+    stored, missing = (pipeline.parse_source(s, settings).article for s in find_sources(corpus, frozenset(READERS))[:2])
+    assert stored is not None
+    assert missing is not None
+    shared = tmp_path / "shared"
+    for article in (stored, missing):
+        write_new(str(shared), article_page(article, settings))  # put while parsing
+    moved = [replace(a, published=a.published + timedelta(seconds=1), summary="", content_html="")
+             for a in (stored, missing)]  # light, as grouping gives them
+    with cache.Store.open(tmp_path / "cache", b"f" * 32) as store:
+        store.put([(b"k" * 32, cache.encode(stored, ()))])
+        store.commit()
+        pages = pipeline._page_chunk([(moved[0], b"k" * 32), (moved[1], b"m" * 32)], str(shared), store.readable())
+    page = article_page(replace(moved[0], summary=stored.summary, content_html=stored.content_html), settings)
+    assert pages == [Written(path=page.path, digest=sha256(page.data).hexdigest()), None]
+    assert (shared / page.path).read_bytes() == page.data
+    assert sorted(p.name for p in shared.iterdir()) == ["articles"]  # no file of its own left behind
+
+
 def test_a_first_build_starts_the_fork_server_before_reading(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -179,7 +204,7 @@ def test_feeds_rendered_in_worker_processes_are_the_serial_bytes(
 KILLED_BUILD = r"""
 import sys
 from pathlib import Path
-from feeds import pipeline
+from feeds import cache, pipeline
 from tests.conftest import make_settings
 pipeline.build(make_settings(Path(sys.argv[1]), Path(sys.argv[2])), workers=2)
 """
