@@ -3,7 +3,9 @@
     read     find the article files; hash those whose stat changed since the last build
     parse    read + normalize each file the cache does not know, in worker processes
              when there are many (`parse_source` for one); a build has them render the
-             article's page too, which goes into the new output at once (`self.early`)
+             article's page too, which goes into the new output at once (`self.early`):
+             in a first build (a new output tree) the workers write it there themselves,
+             as they do the feed documents, instead of sending it back
     group    articles -> feeds, on articles without their text ("light" articles)
     render   feeds and pages; each feed's entries and each page get their text back from
              the store one at a time, so memory holds the text of the feeds' newest
@@ -244,8 +246,8 @@ def _parse_chunk(jobs: Sequence[tuple[str, str]], page: bool, into: str | None) 
 def _page_chunk(jobs: Sequence[tuple[Article, bytes]], into: str, database: str) -> list[Rendered | Written | None]:
     """The pages of articles whose dates grouping moved, from each light article and its parse
     key: the text comes from the store (`database`) here, not through the build process. Each
-    is written over the page put while parsing (or handed back when that fails: see
-    `_written_or_not`); None for an article whose text is not in the store."""
+    is written over the page put while parsing (`_written_or_not`); None for an article whose
+    text is not in the store."""
     assert _worker_settings is not None, "worker not initialized"
     texts = cache.read_texts(database, [key for _, key in jobs])
     pages: list[Rendered | Written | None] = []
@@ -255,10 +257,7 @@ def _page_chunk(jobs: Sequence[tuple[Article, bytes]], into: str, database: str)
             pages.append(None)
             continue
         page = article_page(replace(article, summary=text[0], content_html=text[1]), _worker_settings)
-        try:
-            pages.append(write_new(into, page, again=True))
-        except (OSError, PublishError):
-            pages.append(page)
+        pages.append(_written_or_not(into, page, again=True))
     return pages
 
 
@@ -345,11 +344,11 @@ def _render_chunk(jobs: Sequence[_FeedJob], into: str | None) -> list[tuple[Rend
     return [tuple(_written_or_not(into, file) for file in files) for files in rendered]
 
 
-def _written_or_not(into: str, file: Rendered) -> Rendered | Written:
-    """`file` written into the folder `into`, or itself when that fails: the build process
-    then writes it, or says why it cannot."""
+def _written_or_not(into: str, file: Rendered, *, again: bool = False) -> Rendered | Written:
+    """`file` written into the folder `into` (`again`: over the file written there before), or
+    itself when that fails: the build process then writes it, or says why it cannot."""
     try:
-        return write_new(into, file)
+        return write_new(into, file, again=again)
     except (OSError, PublishError):
         return file
 
