@@ -1,7 +1,9 @@
 """Rendered files -> the output folder, all at once or not at all. The only module that writes.
 
 `Publication` takes the files one at a time, in any order, while the build still runs;
-`publish` is the same for a complete list of files.
+`publish` is the same for a complete list of files. A new tree with nothing to compare with
+(a first build) is also open to other processes: the build's workers write files into its
+`shared_folder` with `write_new` and hand over what they wrote (`Written`).
 
 The new tree is written beside the output folder and swapped in with one atomic
 rename (Linux `renameat2(RENAME_EXCHANGE)`), so a static host or a reader never
