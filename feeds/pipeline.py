@@ -736,12 +736,11 @@ class _Build:
         site's pages, then the articles' pages. A feed document or an article page whose key
         the last build published is `Reused`: publish keeps that file, or asks for its bytes
         after all."""
-        jobs = list(self.feed_jobs(feeds, members))
         page_keys = [self.page_key(a) for a in published]
-        made.keys += (key for key, _ in jobs)
         made.keys += (key for key in page_keys if key is not None)
         known = self.store.published()
-        yield from self.rendered(jobs, known, made)
+        # The feeds' keys as their jobs come: the first go to the workers before the last are made.
+        yield from self.rendered(self.feed_jobs(feeds, members), known, made)
         yield from site_pages(feeds, self.settings)
         yield from self.article_pages(published, page_keys, known, made)
 
@@ -812,6 +811,7 @@ class _Build:
         here = 0
         pool = self.pool  # already running when parsing needed it: then every miss goes there
         for key, make in jobs:
+            made.keys.append(key)
             published = known.get(key)
             if published is not None:
                 window.append((key, tuple(
