@@ -173,15 +173,19 @@ the article's page when asked for (rendered with the dates the file gives), or w
 written."""
 
 
-def _parse_file(name: str, path: str, settings: Settings, page: bool, into: str | None = None) -> Outcome:
+def _parse_file(name: str, path: str, settings: Settings, page: bool, into: str | None = None,
+                seen: set[datetime] | None = None) -> Outcome:
     """Read, hash and parse one file, and render its page if `page`: written into the folder
-    `into` (a publication's `shared_folder`) when one is given and that works."""
+    `into` (a publication's `shared_folder`) when one is given and that works. `seen`: the
+    `updated` times of the articles parsed before it by this worker; an article that shares
+    one gets no page yet (see `_Build.parse`), and adds its own."""
     data = read_source(Source(name=name, path=path))
     if isinstance(data, OSError):
         return None, cache.encode(None, (_unreadable(name, data),)), None
     parsed = parse_bytes(name, data, settings)
     rendered: Rendered | Written | None = None
-    if page and parsed.article is not None:
+    tied = seen is not None and parsed.article is not None and _seen(seen, parsed.article.updated)
+    if page and parsed.article is not None and not tied:
         rendered = article_page(parsed.article, settings)
         if into is not None:
             # Written here, the page need not travel to the build process: most of the
@@ -238,26 +242,36 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _seen(seen: set[datetime], moment: datetime) -> bool:
+    """Whether `moment` is in `seen` (an aware datetime: equal instants are one), adding it."""
+    if moment in seen:
+        return True
+    seen.add(moment)
+    return False
+
+
 def _parse_chunk(jobs: Sequence[tuple[str, str]], page: bool, into: str | None) -> list[Outcome]:
     assert _worker_settings is not None, "worker not initialized"
-    return [_parse_file(name, path, _worker_settings, page, into) for name, path in jobs]
+    seen: set[datetime] = set()  # files come in name order: most articles tied by `updated` meet here
+    return [_parse_file(name, path, _worker_settings, page, into, seen) for name, path in jobs]
 
 
-def _page_chunk(jobs: Sequence[tuple[Article, bytes]], into: str, database: str) -> list[Rendered | Written | None]:
-    """The pages of articles whose dates grouping moved, from each light article and its parse
-    key: the text comes from the store (`database`) here, not through the build process. Each
-    is written over the page put while parsing (`_written_or_not`); None for an article whose
-    text is not in the store."""
+def _page_chunk(jobs: Sequence[tuple[Article, bytes, bool]], into: str,
+                database: str) -> list[Rendered | Written | None]:
+    """The pages of articles as grouped, from each light article, its parse key and whether
+    its page was written before (its dates moved since): the text comes from the store
+    (`database`) here, not through the build process. Each is written (`_written_or_not`);
+    None for an article whose text is not in the store."""
     assert _worker_settings is not None, "worker not initialized"
-    texts = cache.read_texts(database, [key for _, key in jobs])
+    texts = cache.read_texts(database, [key for _, key, _ in jobs])
     pages: list[Rendered | Written | None] = []
-    for article, key in jobs:
+    for article, key, again in jobs:
         text = texts.get(key)
         if text is None:
             pages.append(None)
             continue
         page = article_page(replace(article, summary=text[0], content_html=text[1]), _worker_settings)
-        pages.append(_written_or_not(into, page, again=True))
+        pages.append(_written_or_not(into, page, again=again))
     return pages
 
 
@@ -459,8 +473,9 @@ class _Build:
         self.fresh: list[int] = []  # indexes of the sources whose stamp is not the last build's
         self.pool: ProcessPoolExecutor | None = None  # the worker processes, while they run
         self.shared: str | None = None  # the new output's folder, when the workers may write into it
-        # Pages of articles whose dates grouping moved, being rendered again by the workers.
-        self.moving: deque[tuple[list[tuple[Article, bytes]], Future[list[Rendered | Written | None]]]] = deque()
+        self.waiting: set[str] = set()  # sources whose page a worker left for after grouping
+        # Pages rendered by the workers after grouping: (article, key, put before) and the pages.
+        self.late: deque[tuple[list[tuple[Article, bytes, bool]], Future[list[Rendered | Written | None]]]] = deque()
 
     def worker_pool(self) -> ProcessPoolExecutor:
         """The worker processes, started on first use: a build that parses many files renders
@@ -524,7 +539,7 @@ class _Build:
                                 - len(self.early))
             for file in _reported(files, self.progress):
                 publication.put(file)
-            self.put_moved_pages(publication)
+            self.put_late_pages(publication)
             self.stop_workers()
             published = publication.finish()
         if self.store.persistent:
@@ -621,12 +636,16 @@ class _Build:
             if isinstance(page, Written) and publication is not None:
                 publication.put(page)  # it is there: `settle_early_pages` moves or removes it if need be
                 self.early[name] = (page.path, article.published if article is not None else None)
-            elif page is not None and publication is not None and article is not None:
+            elif publication is not None and article is not None:
                 # An article that shares its `updated` with one before it is likely moved by
                 # `group.untie` (a quarter of the benchmark's 100,000): its page waits for that.
-                if article.updated not in updated:
+                # (A worker leaves out those it finds itself: a page of None.)
+                if page is not None and article.updated not in updated:
                     publication.put(page)
                     self.early[name] = (page.path, article.published)
+                elif page is None and self.shared is not None:
+                    self.waiting.add(name)  # for the workers, once grouped
+            if article is not None:
                 updated.add(article.updated)
             if len(batch) >= _PUT_EVERY:
                 self.store.put(batch)
@@ -641,7 +660,7 @@ class _Build:
     def settle_early_pages(self, published: Sequence[Article], publication: Publication) -> None:
         """The pages put while parsing show the dates their files gave: put again those of the
         articles whose dates grouping moved (`group.untie`), take back those it left out."""
-        if not self.early:
+        if not self.early and not self.waiting:
             return
         final = {a.source: a for a in published}
         moved = []
@@ -652,34 +671,41 @@ class _Build:
                 del self.early[source]
             elif article.published != published_then:
                 moved.append(article)
+        late = [(article, True) for article in moved]  # (article, its page was put before)
+        for article in published:
+            if article.source in self.waiting:  # left out by a worker: put now, as if put early
+                late.append((article, False))
+                self.early[article.source] = (page_path(article, self.settings), article.published)
         if self.pool is None or self.shared is None:
-            self.put_pages_again(moved, publication)
+            self.put_pages(late, publication)
             return
         # The worker processes still run (they render the feeds next): they render these
         # pages too (a quarter of 100,000 in the benchmark), while this process goes on to
-        # the feeds; `put_moved_pages` takes what they wrote.
-        jobs = [(article, self.keys[article.source]) for article in moved if article.source in self.keys]
-        self.put_pages_again([article for article in moved if article.source not in self.keys], publication)
+        # the feeds; `put_late_pages` takes what they wrote.
+        jobs = [(article, self.keys[article.source], again) for article, again in late if article.source in self.keys]
+        self.put_pages([(article, again) for article, again in late if article.source not in self.keys], publication)
         for start in range(0, len(jobs), _PAGE_STEP):
             batch = jobs[start:start + _PAGE_STEP]
-            self.moving.append((batch, self.pool.submit(_page_chunk, batch, self.shared, self.store.readable())))
+            self.late.append((batch, self.pool.submit(_page_chunk, batch, self.shared, self.store.readable())))
 
-    def put_moved_pages(self, publication: Publication) -> None:
-        """The pages the workers wrote again (`settle_early_pages`); those whose text they did
-        not find are rendered here, where a damaged store is mended (`Store.texts`)."""
+    def put_late_pages(self, publication: Publication) -> None:
+        """The pages the workers wrote after grouping (`settle_early_pages`); those whose text
+        they did not find are rendered here, where a damaged store is mended (`Store.texts`)."""
         missing = []
-        while self.moving:
-            batch, future = self.moving.popleft()
-            for (article, _), page in zip(batch, future.result(), strict=True):
+        while self.late:
+            batch, future = self.late.popleft()
+            for (article, _, again), page in zip(batch, future.result(), strict=True):
                 if page is None:
-                    missing.append(article)
+                    missing.append((article, again))
                 else:
-                    publication.put(page, again=True)
-        self.put_pages_again(missing, publication)
+                    publication.put(page, again=again)
+        self.put_pages(missing, publication)
 
-    def put_pages_again(self, articles: Sequence[Article], publication: Publication) -> None:
-        for article in self.hydrated(articles):
-            publication.put(article_page(article, self.settings), again=True)
+    def put_pages(self, late: Sequence[tuple[Article, bool]], publication: Publication) -> None:
+        """Render and put the page of each (article, put before) here."""
+        again = dict((article.source, flag) for article, flag in late)
+        for article in self.hydrated([article for article, _ in late]):
+            publication.put(article_page(article, self.settings), again=again[article.source])
 
     def decode(self, name: str, key: bytes | None, light: bytes) -> Parsed | None:
         """A light record as a light `Parsed`; None when the record cannot be read (a miss)."""

@@ -32,9 +32,12 @@ from tests.conftest import BUNDLED, REPO, make_settings, snapshot, write_article
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Generated articles of every layout, the bundled ones, and an unreadable file."""
+    """Generated articles of every layout, the bundled ones, articles that share a date, and an
+    unreadable file."""
     folder = tmp_path_factory.mktemp("parallel") / "articles"
     generate(folder, 150)
+    for n in range(3):  # one moment: grouping moves two of them apart by seconds
+        write_article(folder, f"tied/story-{n}.txt", f"date 2024-03-05 Story {n}\nWorld\n\nA story told {n} times.\n")
     for path in BUNDLED.glob("*.txt"):
         write_article(folder, f"bundled/{path.name}", path.read_text("utf-8"))
     write_article(folder, "broken/not-utf8.txt", "date 2024-01-01 Title\n\nBody.\n")
@@ -59,7 +62,18 @@ def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_p
     silent = pipeline._Silent()
     serial = list(pipeline.parse_many(jobs, settings, workers=1, progress=silent, pages=True))
     parallel = list(pipeline.parse_many(jobs, settings, workers=2, progress=silent, pages=True))
-    assert parallel == serial
+    assert [(digest, record) for digest, record, _ in parallel] == [(digest, record) for digest, record, _ in serial]
+    # A worker leaves out the page of an article whose `updated` it has seen: grouping moves it.
+    updated = [article.updated if (article := cache.decode_light(record.light)[0]) else None
+               for _, record, _ in serial]
+    left_out = [n for n, (_, _, page) in enumerate(parallel) if page is None and updated[n] is not None]
+    assert [page for _, _, page in parallel if page is not None] == [
+        page for n, (_, _, page) in enumerate(serial) if page is not None and n not in left_out]
+    names = [name for name, _ in jobs]
+    assert names.index("tied/story-0.txt") not in left_out
+    assert {names.index("tied/story-1.txt"), names.index("tied/story-2.txt")} & set(left_out)  # wherever chunks end
+    for n in left_out:  # each shares its time with an article parsed before it
+        assert updated[n] in updated[:n]
     assert len(serial) == len(jobs) > 150
     assert sum(1 for digest, _, _ in serial if digest is None) == 1  # the dangling link
     assert sum(1 for _, _, page in serial if page is not None) > 150
@@ -75,7 +89,8 @@ def test_worker_processes_write_the_pages_into_a_shared_folder(corpus: Path, tmp
     shared.mkdir()
     parallel = list(pipeline.parse_many(jobs, settings, workers=2, progress=silent, pages=True, into=str(shared)))
     assert [(digest, record) for digest, record, _ in parallel] == [(digest, record) for digest, record, _ in serial]
-    pages = [page for _, _, page in serial if isinstance(page, Rendered)]
+    pages = [page for (_, _, page), (_, _, there) in zip(serial, parallel, strict=True)
+             if isinstance(page, Rendered) and there is not None]  # not those left for after grouping
     written = [page for _, _, page in parallel if page is not None]
     assert written == [Written(path=p.path, digest=sha256(p.data).hexdigest()) for p in pages]
     assert {p.path: p.data for p in pages} == {
@@ -88,6 +103,10 @@ def test_a_parallel_build_writes_the_bytes_of_a_serial_build(corpus: Path, tmp_p
     parallel = pipeline.build(make_settings(corpus, tmp_path / "parallel" / "output"), use_cache=False, workers=2)
     assert parallel.diagnostics == serial.diagnostics
     assert parallel.feeds == serial.feeds
+    assert snapshot(tmp_path / "parallel" / "output") == snapshot(tmp_path / "serial" / "output")
+    # Again beside that output: the workers hand their pages back instead of writing them.
+    again = pipeline.build(make_settings(corpus, tmp_path / "parallel" / "output"), use_cache=False, workers=2)
+    assert again.feeds == serial.feeds
     assert snapshot(tmp_path / "parallel" / "output") == snapshot(tmp_path / "serial" / "output")
 
 
@@ -127,26 +146,33 @@ def test_a_few_files_are_parsed_without_worker_processes(
     assert report.parsed == report.found == 5
 
 
-def test_a_worker_renders_a_moved_page_from_the_store_or_hands_it_back(
+def test_a_worker_renders_a_page_after_grouping_from_the_store_or_hands_it_back(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = make_settings(corpus, tmp_path / "output")
     monkeypatch.setattr(pipeline, "_worker_settings", settings)  # what a worker process holds
-    stored, missing = (pipeline.parse_source(s, settings).article for s in find_sources(corpus, frozenset(READERS))[:2])
-    assert stored is not None
+    sources = find_sources(corpus, frozenset(READERS))[:3]
+    moved, missing, waiting = (pipeline.parse_source(s, settings).article for s in sources)
+    assert moved is not None
     assert missing is not None
+    assert waiting is not None
     shared = tmp_path / "shared"
-    for article in (stored, missing):
-        write_new(str(shared), article_page(article, settings))  # put while parsing
-    moved = [replace(a, published=a.published + timedelta(seconds=1), summary="", content_html="")
-             for a in (stored, missing)]  # light, as grouping gives them
+    for article in (moved, missing):
+        write_new(str(shared), article_page(article, settings))  # put while parsing; `waiting` was not
+    light = {a.source: replace(a, published=a.published + timedelta(seconds=1), summary="", content_html="")
+             for a in (moved, missing, waiting)}  # as grouping gives them
     with cache.Store.open(tmp_path / "cache", b"f" * 32) as store:
-        store.put([(b"k" * 32, cache.encode(stored, ()))])
+        store.put([(b"k" * 32, cache.encode(moved, ())), (b"w" * 32, cache.encode(waiting, ()))])
         store.commit()
-        pages = pipeline._page_chunk([(moved[0], b"k" * 32), (moved[1], b"m" * 32)], str(shared), store.readable())
-    page = article_page(replace(moved[0], summary=stored.summary, content_html=stored.content_html), settings)
-    assert pages == [Written(path=page.path, digest=sha256(page.data).hexdigest()), None]
-    assert (shared / page.path).read_bytes() == page.data
+        jobs = [(light[moved.source], b"k" * 32, True), (light[missing.source], b"m" * 32, True),
+                (light[waiting.source], b"w" * 32, False)]
+        pages = pipeline._page_chunk(jobs, str(shared), store.readable())
+    expected = [article_page(replace(light[a.source], summary=a.summary, content_html=a.content_html), settings)
+                for a in (moved, waiting)]
+    assert pages == [Written(path=expected[0].path, digest=sha256(expected[0].data).hexdigest()), None,
+                     Written(path=expected[1].path, digest=sha256(expected[1].data).hexdigest())]
+    for page in expected:
+        assert (shared / page.path).read_bytes() == page.data
     assert sorted(p.name for p in shared.iterdir()) == ["articles"]  # no file of its own left behind
 
 
