@@ -241,7 +241,7 @@ def test_the_worker_processes_end_with_a_build_killed_while_they_parse(tmp_path:
     generate(tmp_path / "articles", 3000)
     mark = f"FEEDS_TEST_BUILD={tmp_path.name}"  # every process of the build inherits it
     build = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, str(tmp_path / "articles"), str(tmp_path / "out")],
-                             cwd=REPO, env={**os.environ, "FEEDS_TEST_BUILD": tmp_path.name})
+                             cwd=REPO, env={**os.environ, "FEEDS_TEST_BUILD": tmp_path.name, "TMPDIR": str(tmp_path)})
     try:
         deadline = time.monotonic() + 60
         while len(_running(mark) - {build.pid}) < 3:  # the fork server and two workers, at least

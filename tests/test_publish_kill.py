@@ -111,12 +111,21 @@ KILLED = -signal.SIGKILL
 def beside(output: Path) -> list[str]:
     """What else is in the output's parent folder: staging leftovers (the build cache and the
     spare, the output before last, are expected)."""
-    return sorted(p.name for p in output.parent.iterdir() if p.name not in ("output", ".output.spare", CACHE_FOLDER))
+    return sorted(p.name for p in output.parent.iterdir()
+                  if p.name not in ("output", ".output.spare", CACHE_FOLDER, "tmp"))
 
 
 def run(stage: str, articles: Path, output: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", DRIVER, stage, str(articles), str(output)],
-                          cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
+                          cwd=REPO, capture_output=True, text=True, timeout=60, check=False, env=killable(output))
+
+
+def killable(output: Path) -> dict[str, str]:
+    """The environment of a build that may be killed: what it leaves in the temporary folder
+    (multiprocessing's, for one) goes beside its output, not into the machine's /tmp."""
+    temporary = output.parent / "tmp"
+    temporary.mkdir(parents=True, exist_ok=True)
+    return {**os.environ, "TMPDIR": str(temporary)}
 
 
 class Site:
@@ -234,7 +243,7 @@ def test_killed_from_outside_at_any_moment(site: Site, tmp_path: Path) -> None:
     for n, delay in enumerate((0.0, 0.01, 0.05, 0.2)):
         output = site.deploy(tmp_path / str(n))
         child = subprocess.Popen([sys.executable, "-c", DRIVER, "none", str(site.new_articles), str(output)],
-                                 cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=killable(output))
         deadline = time.monotonic() + 30
         while not any(output.parent.glob(".output.new-*")) and child.poll() is None:
             assert time.monotonic() < deadline
