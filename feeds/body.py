@@ -54,6 +54,27 @@ def _clean(text: str) -> str:
     return _clean_other(text)
 
 
+# In ASCII text, what str.isprintable rejects: the control characters and DEL.
+_CONTROL = bytes([*range(0x20), 0x7F])
+_DOUBLE_SPACE = re.compile("  ")  # re finds this needle faster than `in` does
+
+
+def _clean_all(paragraphs: Sequence[str]) -> list[str]:
+    """_clean of each line. Most bodies are plain ASCII that cleaning leaves alone: that is
+    checked over all the lines at once, by C loops over their text joined by LFs, rather than
+    line by line (isprintable alone costs more than the rest of a line's handling)."""
+    joined = "\n".join(paragraphs)
+    if (
+        joined.isascii()
+        # The LFs that join the lines are the only control characters.
+        and len(joined.encode("ascii").translate(None, _CONTROL)) == len(joined) - (len(paragraphs) - 1)
+        and _DOUBLE_SPACE.search(joined) is None
+        and not any(p[:1] == " " or p[-1:] == " " for p in paragraphs)
+    ):
+        return list(paragraphs)
+    return [_clean(p) for p in paragraphs]
+
+
 @lru_cache(maxsize=1024)
 def _clean_other(text: str) -> str:
     return collapse(clean_line(text))
@@ -89,16 +110,17 @@ def ends_closed(line: str) -> bool:
 
 def _heading_candidate(line: str) -> bool:
     """Short, with no closing punctuation: a subheading if a paragraph follows."""
-    # Split no further than needed to know there are too many words: paragraphs are long.
-    if len(line.split(None, MAX_HEADING_WORDS)) > MAX_HEADING_WORDS or not any(c.isalnum() for c in line):
+    # The cheapest test first: most lines are paragraphs, which end with a full stop.
+    if ends_closed(line):
         return False
-    return not ends_closed(line)
+    # Split no further than needed to know there are too many words: paragraphs are long.
+    return len(line.split(None, MAX_HEADING_WORDS)) <= MAX_HEADING_WORDS and any(c.isalnum() for c in line)
 
 
 def _line_kinds(paragraphs: Sequence[str]) -> list[tuple[BlockKind, str]]:
     """Each body line that has text, cleaned, with the kind of block it belongs to (a list
     item's text without its marker)."""
-    lines = [line for line in (_clean(p) for p in paragraphs) if line]
+    lines = [line for line in _clean_all(paragraphs) if line]
     items = [_list_item(line) for line in lines]
     candidates = [item is None and _heading_candidate(line) for line, item in zip(lines, items, strict=True)]
     kinds: list[tuple[BlockKind, str]] = []
@@ -151,10 +173,18 @@ def render_body(paragraphs: Sequence[str], limit: int = 300) -> tuple[str, str]:
     cleaning the text again (it is clean, and never empty)."""
     kinds = _line_kinds(paragraphs)
     first = next((text for kind, text in kinds if kind is BlockKind.PARAGRAPH), kinds[0][1] if kinds else "")
+    escaped = iter(_escape_all([text for _, text in kinds]))
     out: list[str] = []
-    for kind, texts in _runs(kinds):
-        out += _html(kind, [html.escape(text, quote=True) for text in texts])
+    for kind, run in groupby(kinds, key=itemgetter(0)):
+        out += _html(kind, [next(escaped) for _ in run])
     return _cut(first, limit), "\n".join(out)
+
+
+def _escape_all(texts: list[str]) -> list[str]:
+    """html.escape(quote=True) of each text: of all of them at once, joined by LFs (which it
+    leaves alone), unless a text holds a LF itself."""
+    escaped = html.escape("\n".join(texts), quote=True).split("\n")
+    return escaped if len(escaped) == len(texts) else [html.escape(text, quote=True) for text in texts]
 
 
 def _html(kind: BlockKind, escaped: list[str]) -> list[str]:
