@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, auto
+from typing import NamedTuple
 
 from feeds.authors import is_name_like, looks_like_names, split_byline
 from feeds.body import ends_closed, last_mark
@@ -29,7 +30,7 @@ from feeds.dates import DateContext, looks_like_date
 from feeds.errors import Code, Diagnostic
 from feeds.model import Located, RawArticle
 from feeds.readers.languages import language_of
-from feeds.text import clean_text, fold
+from feeds.text import clean_ascii, clean_text, fold
 
 _HEADER = re.compile(r"^\s?date\s+([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?(?:\s+(\S.*))?$")
 _CATEGORY_MAX_WORDS = 4
@@ -105,8 +106,7 @@ class _Kind(Enum):
     DATE = auto()  # a bare date line: published if none yet, else updated
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
+class _Part(NamedTuple):  # a tuple: made for most lines tried, and cheaper than a dataclass
     kind: _Kind
     value: str  # "" for a label alone, waiting for the next line
 
@@ -130,6 +130,8 @@ class ReadOptions:
 
 def read_text(data: bytes, source: str, options: ReadOptions) -> ReadResult:
     """Split one article file into its parts. Never raises for any `data`."""
+    if data.isascii():  # most files: valid UTF-8 with no BOM, cleaned before they are decoded
+        return _read_lines(clean_ascii(data), source, options)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -137,7 +139,11 @@ def read_text(data: bytes, source: str, options: ReadOptions) -> ReadResult:
         return _fail(Code.DECODE, source, line,
                      f"The file is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}, "
                      f"line {line}); save it as UTF-8.")
-    lines = clean_text(text)
+    return _read_lines(clean_text(text), source, options)
+
+
+def _read_lines(lines: list[str], source: str, options: ReadOptions) -> ReadResult:
+    """read_text from the lines of the file, cleaned (section 0)."""
     if not any(line.strip() for line in lines):
         return _fail(Code.EMPTY, source, 1, "The file has no text: every line is blank.")
     return _Reader(lines, source, options).read()
@@ -258,6 +264,15 @@ class _Reader:
         if index not in self._folded:
             self._folded[index] = fold(self.lines[index])
         return self._folded[index]
+
+    def equals(self, index: int, key: str) -> bool:
+        """Whether line `index` folds to `key` (a folded title or category).
+
+        Most lines compared are paragraphs, long to fold; a line with another number of words
+        than `key` cannot fold to it (folding turns no white space into text nor text into
+        white space), and counting up to one word more than `key` has is cheap."""
+        words = key.count(" ") + 1 if key else 0
+        return len(self.lines[index].split(None, words)) == words and self.folded(index) == key
 
     def date_context(self) -> DateContext:
         # Made once, when the first line is tried as a date: the header, read before any, is
@@ -382,7 +397,7 @@ class _Reader:
         before the block."""
         after = self.filled_from(block.end)[:_REPEAT_WINDOW]
         before = [i for i in self.filled_from(start) if i < block.start]
-        return {i for i in (*before, *after) if self.folded(i) == key}
+        return {i for i in (*before, *after) if self.equals(i, key)}
 
     # -- section 4: the byline block ---------------------------------------------
 
@@ -499,7 +514,7 @@ class _Reader:
         block = _Block(start=window[first], end=window[first])
         pending: _Kind | None = None
         for i in window[first:]:
-            if title_key is not None and self.folded(i) == title_key:
+            if title_key is not None and self.equals(i, title_key):
                 continue
             if pending is not None:
                 kind, pending = pending, None
@@ -548,7 +563,7 @@ class _Reader:
         )
         for pos in range(len(lines) - 2, -1, -1):
             text = self.lines[lines[pos]]
-            if not (_BIO_LABEL.match(text) or (category is not None and self.folded(lines[pos]) == category)):
+            if not (_BIO_LABEL.match(text) or (category is not None and self.equals(lines[pos], category))):
                 continue
             if first_text >= pos:
                 break  # no body text before it
