@@ -45,7 +45,7 @@ class Zone:
 
     def tzinfo(self) -> tzinfo:
         if self.offset is not None:
-            return timezone(self.offset)
+            return _fixed_zone(self.offset)
         return ZoneInfo(self.zone or "UTC")
 
     def describe(self, naive: datetime) -> str:
@@ -57,8 +57,14 @@ class Zone:
         """The region's own offset at that local time, when a fixed name disagrees with it."""
         if self.offset is None or self.region is None:
             return None
-        actual = naive.replace(tzinfo=ZoneInfo(self.region)).utcoffset()
+        # What naive.replace(tzinfo=zone).utcoffset() gives, without making that datetime.
+        actual = ZoneInfo(self.region).utcoffset(naive)
         return actual if actual is not None and actual != self.offset else None
+
+
+@cache  # a few offsets, one per zone name used; making a timezone costs more than a lookup
+def _fixed_zone(offset: timedelta) -> timezone:
+    return timezone(offset)
 
 
 class Source(StrEnum):
