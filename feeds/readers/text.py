@@ -50,9 +50,9 @@ _BY = re.compile(rf"^{_BY_WORDS}(?:\s*:\s*|\s+)(\S.*)$", re.IGNORECASE)
 _BY_ALONE = re.compile(rf"^{_BY_WORDS}\s*:?$", re.IGNORECASE)
 _AUTHOR_COLON = re.compile(r"^authors?\s*:\s*(\S.*)$", re.IGNORECASE)  # `Author: Jane Roe`
 # The by-line word of the article's own language (`Von Anna Schmidt` in a German article).
+_FOREIGN_BY_WORD = {"de": "von", "fr": "par", "es": "por", "pt": "por", "it": "di", "nl": "door"}
 _FOREIGN_BY: dict[str, re.Pattern[str]] = {
-    lang: re.compile(rf"^{word}\s*:?\s+(\S.*)$", re.IGNORECASE)
-    for lang, word in (("de", "von"), ("fr", "par"), ("es", "por"), ("pt", "por"), ("it", "di"), ("nl", "door"))
+    lang: re.compile(rf"^{word}\s*:?\s+(\S.*)$", re.IGNORECASE) for lang, word in _FOREIGN_BY_WORD.items()
 }
 _ON_AT = r"(?:\s*:)?(?:\s+(?:on|at)(?![^\W\d_]))?\s*:?"
 _PUBLISHED = re.compile(rf"^(?:first\s+published|published|posted)(?![^\W\d_]){_ON_AT}\s*(.*)$", re.IGNORECASE)
@@ -68,16 +68,23 @@ _FOREIGN_UPDATED = re.compile(
     r"atualizado|modificado|aggiornato|modificato|laatst\s+bijgewerkt|bijgewerkt)(?![^\W\d_])",
     re.IGNORECASE,
 )
-# Every label and by-line pattern above, as one: a piece that matches none of them (most lines
-# tried do not; each pattern is anchored at the start) can only be a date.
-_ANY_LABEL = re.compile(
-    "|".join(
-        f"(?:{p.pattern})"
-        for p in (_AUTHOR_LABEL, _BY_ALONE, _BY, _AUTHOR_COLON, *_FOREIGN_BY.values(), _PUBLISHED, _UPDATED,
-                  _FOREIGN_PUBLISHED, _FOREIGN_UPDATED)
-    ),
-    re.IGNORECASE,
-)
+# Every label and by-line pattern above, by name, in the order Reader.part tries them. No text
+# matches two of them, except the same by-line word of two languages (`por`), named by the word.
+_LABELS: dict[str, re.Pattern[str]] = {
+    "label": _AUTHOR_LABEL,
+    "by_alone": _BY_ALONE,
+    "by": _BY,
+    "author_colon": _AUTHOR_COLON,
+    **{f"by_{word}": _FOREIGN_BY[lang] for lang, word in _FOREIGN_BY_WORD.items()},
+    "updated": _UPDATED,
+    "published": _PUBLISHED,
+    "foreign_updated": _FOREIGN_UPDATED,
+    "foreign_published": _FOREIGN_PUBLISHED,
+}
+# They all as one, each in a group of its name: one match says which one a piece starts with (a
+# piece that matches none of them, as most lines tried, can only be a date), rather than a
+# match of each in turn. Each group holds its whole pattern, so it is the match's lastgroup.
+_ANY_LABEL = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in _LABELS.items()), re.IGNORECASE)
 # `|`, `•`, a middle dot with space beside it (not the Catalan `l·l`), a spaced dash.
 _PART_SEPARATOR = re.compile(r"\s*[|•]\s*|\s+·\s*|\s*·\s+|\s+[—–]\s+")
 _SEPARATOR_CHAR = re.compile("[|•·—–]")  # in every separator: without one, a line is one piece
@@ -104,6 +111,12 @@ class _Kind(Enum):
     PUBLISHED = auto()
     UPDATED = auto()
     DATE = auto()  # a bare date line: published if none yet, else updated
+
+
+_LABEL_KINDS = {
+    "updated": _Kind.UPDATED, "published": _Kind.PUBLISHED,
+    "foreign_updated": _Kind.UPDATED, "foreign_published": _Kind.PUBLISHED,
+}  # fmt: skip
 
 
 class _Part(NamedTuple):  # a tuple: made for most lines tried, and cheaper than a dataclass
@@ -156,6 +169,12 @@ def _fail(code: Code, source: str, line: int, message: str) -> ReadResult:
 def _has_separator(text: str) -> bool:
     # `|` is the one ASCII separator character, and `in` finds it far sooner than a search.
     return "|" in text if text.isascii() else _SEPARATOR_CHAR.search(text) is not None
+
+
+def _value(label: re.Pattern[str], text: str) -> str:
+    """What follows the label that `text` starts with: the pattern's group."""
+    match = label.match(text)
+    return match.group(1) if match is not None else ""
 
 
 def _has_word(text: str) -> bool:
@@ -447,26 +466,24 @@ class _Reader:
 
     def part(self, text: str) -> list[_Part] | None:
         """What one piece of a byline line is (one part, or a by-line and its date), or None."""
-        if _ANY_LABEL.match(text) is None:
+        match = _ANY_LABEL.match(text)
+        label = match.lastgroup if match is not None else None
+        if label is None:
             return self.date_part(text)
-        if _AUTHOR_LABEL.match(text):
+        if label == "label":
             return [_Part(_Kind.LABEL, "")]
-        if _BY_ALONE.match(text):
+        if label == "by_alone":
             return [_Part(_Kind.BY, "")]
-        for pattern in (_BY, _AUTHOR_COLON, _FOREIGN_BY.get(self.language_base())):
-            match = pattern.match(text) if pattern is not None else None
-            if match is not None:
-                return self.by_parts(match.group(1))
-        for kind, pattern in ((_Kind.UPDATED, _UPDATED), (_Kind.PUBLISHED, _PUBLISHED)):
-            if (match := pattern.match(text)) is not None:
-                value = match.group(1).strip()
-                if not value:
-                    return [_Part(kind, "")]  # a label alone: the value is on the next line
-                return [_Part(kind, value)] if self.is_dateish(value) else None
-        for kind, pattern in ((_Kind.UPDATED, _FOREIGN_UPDATED), (_Kind.PUBLISHED, _FOREIGN_PUBLISHED)):
-            if pattern.match(text) and looks_like_date(text, self.date_context()):
-                return [_Part(kind, text)]
-        return self.date_part(text)
+        if label in ("by", "author_colon") or label == self.own_by_label():
+            return self.by_parts(_value(_LABELS[label], text))
+        if label in ("updated", "published"):
+            kind, value = _LABEL_KINDS[label], _value(_LABELS[label], text).strip()
+            if not value:
+                return [_Part(kind, "")]  # a label alone: the value is on the next line
+            return [_Part(kind, value)] if self.is_dateish(value) else None
+        if label in ("foreign_updated", "foreign_published") and looks_like_date(text, self.date_context()):
+            return [_Part(_LABEL_KINDS[label], text)]
+        return self.date_part(text)  # a by-line word of another language, a label with no date
 
     def date_part(self, text: str) -> list[_Part] | None:
         """A bare date line, or a relative time alone on its line."""
@@ -484,6 +501,11 @@ class _Reader:
                 return [_Part(_Kind.BY, names), _Part(_Kind.DATE, date_text)]
         names = _byline_value(value)
         return None if names is None else [_Part(_Kind.BY, names)]
+
+    def own_by_label(self) -> str | None:
+        """The _LABELS name of the by-line word of the article's language, if it has one."""
+        word = _FOREIGN_BY_WORD.get(self.language_base())
+        return None if word is None else f"by_{word}"
 
     def language_base(self) -> str:
         return (self.language or self.options.language).lower().split("-")[0]
