@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, auto
+from functools import lru_cache
 from typing import NamedTuple
 
 from feeds.authors import is_name_like, looks_like_names, split_byline
@@ -197,6 +198,7 @@ def _is_category_shaped(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)  # a site's by-lines name the same people again and again
 def _byline_value(value: str) -> str | None:
     """`value` as the names of a by-line, or None when it reads as a sentence: at most 12
     words, no sentence punctuation, starting with a capital (or a letter of a script without
