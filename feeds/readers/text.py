@@ -178,6 +178,12 @@ def _value(label: re.Pattern[str], text: str) -> str:
     return match.group(1) if match is not None else ""
 
 
+def _is_bio_label(text: str) -> bool:
+    # Every bio label starts with an `a`, which under IGNORECASE matches `a` and `A` only: the
+    # other lines are turned away before the regex.
+    return text[:1] in ("a", "A") and _BIO_LABEL.match(text) is not None
+
+
 def _has_word(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
@@ -327,10 +333,10 @@ class _Reader:
         block = self.byline_block(start, title_key)
         dropped = self.repeated_title(start, block, title_key) if title_key is not None else set()
         body_lines = [i for i in self.filled_from(start) if not block.start <= i < block.end and i not in dropped]
-        bio_at, bio = self.bio(body_lines, block.names(), text_before=bool(lead))
         lines = self.lines
-        body = lead + [Located(text=lines[i], line=i + 1) for i in body_lines
-                       if i < bio_at and not _BIO_LABEL.match(lines[i])]
+        labels = {i for i in body_lines if _is_bio_label(lines[i])}
+        bio_at, bio = self.bio(body_lines, labels, block, text_before=bool(lead))
+        body = lead + [Located(text=lines[i], line=i + 1) for i in body_lines if i < bio_at and i not in labels]
         if not body:
             self.report(Code.EMPTY_BODY, title.line - 1,
                         "The article has no body text after its title and byline; it is skipped.")
@@ -575,24 +581,24 @@ class _Reader:
 
     # -- section 7: the bio ----------------------------------------------------------
 
-    def bio(self, lines: Sequence[int], names: Sequence[str], *, text_before: bool) -> tuple[int, list[Located]]:
+    def bio(
+        self, lines: Sequence[int], labels: set[int], block: _Block, *, text_before: bool
+    ) -> tuple[int, list[Located]]:
         """The trailing bio: the index where it starts (the end of the body) and its lines,
-        the name first. `lines` are the candidate body lines, in order; `text_before` says
-        whether body text comes before them (the header remainder of layout D)."""
+        the name first. `lines` are the candidate body lines, in order, and `labels` those of
+        them that are bio labels; `text_before` says whether body text comes before them (the
+        header remainder of layout D). The by-line names are only wanted for a name line that
+        is not name-like, after a label."""
         category = None if self.category_index is None else self.folded(self.category_index)
-        known = {fold(n) for n in names}
         # Where the first body text is: before lines[0] (-1), at some lines[n], or nowhere.
-        first_text = -1 if text_before else next(
-            (n for n, i in enumerate(lines) if not _BIO_LABEL.match(self.lines[i])), len(lines)
-        )
+        first_text = -1 if text_before else next((n for n, i in enumerate(lines) if i not in labels), len(lines))
         for pos in range(len(lines) - 2, -1, -1):
-            text = self.lines[lines[pos]]
-            if not (_BIO_LABEL.match(text) or (category is not None and self.equals(lines[pos], category))):
+            if not (lines[pos] in labels or (category is not None and self.equals(lines[pos], category))):
                 continue
             if first_text >= pos:
                 break  # no body text before it
             name = self.lines[lines[pos + 1]]
-            if is_name_like(name) or fold(name) in known:
+            if is_name_like(name) or fold(name) in {fold(n) for n in block.names()}:
                 return lines[pos], [self.located(i) for i in lines[pos + 1:]]
         return len(self.lines), []
 
