@@ -45,18 +45,18 @@ def clean_text(raw: str) -> list[str]:
     if raw.startswith("\ufeff"):
         raw = raw[1:]
     if raw.isascii():
-        return clean_ascii(raw.encode("ascii"))
+        return [line.rstrip() for line in clean_ascii(raw.encode("ascii")).split("\n")]
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     return [clean_line(line) for line in raw.split("\n")]
 
 
-def clean_ascii(data: bytes) -> list[str]:
-    """clean_text of a file that is all ASCII, from its bytes: clean_line of each line, done
-    once for the whole file by one bytes.translate, before the one decode."""
+def clean_ascii(data: bytes) -> str:
+    """The text of a file that is all ASCII, from its bytes, with LF line endings and what
+    clean_line does to each line but the stripping: done once for the whole file by one
+    bytes.translate, before the one decode."""
     if b"\r" in data:  # most files have none: spare the two replaces their copies
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    text = data.translate(_ASCII_TAB, _ASCII_ILLEGAL).decode("ascii")
-    return [line.rstrip() for line in text.split("\n")]
+    return data.translate(_ASCII_TAB, _ASCII_ILLEGAL).decode("ascii")
 
 
 def collapse(text: str) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum, auto
 from functools import lru_cache
+from itertools import compress
 from typing import NamedTuple
 
 from feeds.authors import is_name_like, looks_like_names, split_byline
@@ -145,7 +146,7 @@ class ReadOptions:
 def read_text(data: bytes, source: str, options: ReadOptions) -> ReadResult:
     """Split one article file into its parts. Never raises for any `data`."""
     if data.isascii():  # most files: valid UTF-8 with no BOM, cleaned before they are decoded
-        return _read_lines(clean_ascii(data), source, options)
+        return _read_lines([line.strip() for line in clean_ascii(data).split("\n")], source, options)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -153,12 +154,12 @@ def read_text(data: bytes, source: str, options: ReadOptions) -> ReadResult:
         return _fail(Code.DECODE, source, line,
                      f"The file is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}, "
                      f"line {line}); save it as UTF-8.")
-    return _read_lines(clean_text(text), source, options)
+    return _read_lines([line.strip() for line in clean_text(text)], source, options)
 
 
 def _read_lines(lines: list[str], source: str, options: ReadOptions) -> ReadResult:
-    """read_text from the lines of the file, cleaned (section 0)."""
-    if not any(line.strip() for line in lines):
+    """read_text from the lines of the file, cleaned (section 0) and stripped."""
+    if not any(lines):
         return _fail(Code.EMPTY, source, 1, "The file has no text: every line is blank.")
     return _Reader(lines, source, options).read()
 
@@ -259,10 +260,11 @@ class _Block:
 
 
 class _Reader:
-    """One pass over one file. Positions are 0-based indexes into `lines`."""
+    """One pass over one file. Positions are 0-based indexes into `lines`, which are cleaned
+    and stripped."""
 
-    def __init__(self, lines: Sequence[str], source: str, options: ReadOptions) -> None:
-        self.lines = [line.strip() for line in lines]
+    def __init__(self, lines: list[str], source: str, options: ReadOptions) -> None:
+        self.lines = lines
         self.source = source
         self.options = options
         self.diagnostics: list[Diagnostic] = []
@@ -271,7 +273,7 @@ class _Reader:
         self.header_month_only = False
         self.language: str | None = None
         self.category_index: int | None = None
-        self.filled = [i for i, line in enumerate(self.lines) if line]
+        self.filled = list(compress(range(len(self.lines)), self.lines))  # the indexes of non-blank lines
         self._parts: dict[int, list[_Part] | None] = {}
         self._folded: dict[int, str] = {}
         self._date_context: DateContext | None = None
