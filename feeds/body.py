@@ -121,16 +121,21 @@ def _line_kinds(paragraphs: Sequence[str]) -> list[tuple[BlockKind, str]]:
     """Each body line that has text, cleaned, with the kind of block it belongs to (a list
     item's text without its marker)."""
     lines = [line for line in _clean_all(paragraphs) if line]
-    items = [_list_item(line) for line in lines]
-    candidates = [item is None and _heading_candidate(line) for line, item in zip(lines, items, strict=True)]
     kinds: list[tuple[BlockKind, str]] = []
-    for i, (line, item) in enumerate(zip(lines, items, strict=True)):
+    # Backwards, in one pass: a heading candidate is a heading when the line after it is not
+    # one. The last line never is: as if a candidate came after it.
+    next_is_candidate = True
+    for line in reversed(lines):
+        item = _list_item(line)
+        candidate = item is None and _heading_candidate(line)
         if item is not None:
             kinds.append(item)
-        elif candidates[i] and i + 1 < len(lines) and not candidates[i + 1]:
+        elif candidate and not next_is_candidate:
             kinds.append((BlockKind.HEADING, line))
         else:
             kinds.append((BlockKind.PARAGRAPH, line))
+        next_is_candidate = candidate
+    kinds.reverse()
     return kinds
 
 
@@ -157,7 +162,7 @@ def render_html(blocks: Sequence[Block]) -> str:
     for block in blocks:
         texts = [t for t in (html.escape(_clean(item), quote=True) for item in block.items) if t]
         if texts:
-            out += _html(block.kind, texts)
+            out.append(_html(block.kind, texts))
     return "\n".join(out)
 
 
@@ -173,10 +178,13 @@ def render_body(paragraphs: Sequence[str], limit: int = 300) -> tuple[str, str]:
     cleaning the text again (it is clean, and never empty)."""
     kinds = _line_kinds(paragraphs)
     first = next((text for kind, text in kinds if kind is BlockKind.PARAGRAPH), kinds[0][1] if kinds else "")
-    escaped = iter(_escape_all([text for _, text in kinds]))
+    escaped = _escape_all([text for _, text in kinds])
     out: list[str] = []
-    for kind, run in groupby(kinds, key=itemgetter(0)):
-        out += _html(kind, [next(escaped) for _ in run])
+    start = 0
+    for kind, run in groupby(kind for kind, _ in kinds):
+        end = start + sum(1 for _ in run)
+        out.append(_html(kind, escaped[start:end]))
+        start = end
     return _cut(first, limit), "\n".join(out)
 
 
@@ -187,13 +195,13 @@ def _escape_all(texts: list[str]) -> list[str]:
     return escaped if len(escaped) == len(texts) else [html.escape(text, quote=True) for text in texts]
 
 
-def _html(kind: BlockKind, escaped: list[str]) -> list[str]:
-    """The HTML lines of texts of one kind: a line each for paragraphs and headings, one list."""
+def _html(kind: BlockKind, escaped: list[str]) -> str:
+    """The HTML lines of texts of one kind (at least one): a line each for paragraphs and
+    headings, one list."""
     if kind in _TAGS:
         start, end = _TAGS[kind]
-        return [f"{start}{text}{end}" for text in escaped]
-    lis = "".join(f"<li>{text}</li>" for text in escaped)
-    return [f"<{kind.value}>{lis}</{kind.value}>"]
+        return start + (end + "\n" + start).join(escaped) + end
+    return f"<{kind.value}><li>" + "</li><li>".join(escaped) + f"</li></{kind.value}>"
 
 
 def _summary_source(blocks: Sequence[Block]) -> str:
