@@ -343,12 +343,17 @@ def _read_piece(raw: str) -> _Piece:
                   author=AuthorName(name=name, is_organization=organization))
 
 
+@lru_cache(maxsize=4096)  # the few hundred names of a site's authors, deduplicated twice per article
+def _name_key(name: str) -> str:
+    return fold(name)
+
+
 def dedupe(names: Iterable[AuthorName]) -> tuple[AuthorName, ...]:
     """The names in order, each kept once: the first of those equal under `fold()`."""
     seen: set[str] = set()
     kept: list[AuthorName] = []
     for name in names:
-        key = fold(name.name)
+        key = _name_key(name.name)
         if key not in seen:
             seen.add(key)
             kept.append(name)

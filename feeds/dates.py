@@ -514,6 +514,7 @@ def _key(ctx: DateContext) -> _ContextKey:
     return ctx.header_date, ctx.header_month_only, ctx.language, ctx.default_zone, tuple(ctx.zones.items())
 
 
+@lru_cache(maxsize=64)  # an article's dates are read against one context: made once for them
 def _context(key: _ContextKey) -> DateContext:
     header_date, month_only, language, default_zone, table = key
     return DateContext(
@@ -783,10 +784,13 @@ def looks_like_date(text: str, ctx: DateContext) -> bool:
     return _in_range(reading) and reading is not None and not {"month", "day"} & set(reading.missing)
 
 
+_NO_LINE = ParsedDate(value=None, has_time=False, findings=())
+
+
 def _read_line(raw: Located | None, what: str, ctx: DateContext, source: str) -> tuple[ParsedDate, list[Diagnostic]]:
     """One raw date line parsed, its findings placed on its line."""
     if raw is None:
-        return ParsedDate(value=None, has_time=False, findings=()), []
+        return _NO_LINE, []
     parsed = parse_date(raw.text, ctx)
     found = list(parsed.findings)
     if parsed.value is not None and not parsed.has_time:
