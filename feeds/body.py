@@ -109,8 +109,9 @@ def ends_closed(line: str) -> bool:
 
 def _heading_candidate(line: str) -> bool:
     """Short, with no closing punctuation: a subheading if a paragraph follows."""
-    # The cheapest test first: most lines are paragraphs, which end with a full stop.
-    if ends_closed(line):
+    # The cheapest test first: most lines are paragraphs, which end with a full stop (a last
+    # character that is closing punctuation is the line's last mark).
+    if line[-1:] in _CLOSING_PUNCTUATION or ends_closed(line):
         return False
     # Split no further than needed to know there are too many words: paragraphs are long.
     return len(line.split(None, MAX_HEADING_WORDS)) <= MAX_HEADING_WORDS and any(c.isalnum() for c in line)
