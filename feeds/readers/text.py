@@ -297,11 +297,16 @@ class _Reader:
     def equals(self, index: int, key: str) -> bool:
         """Whether line `index` folds to `key` (a folded title or category).
 
-        Most lines compared are paragraphs, long to fold; a line with another number of words
-        than `key` cannot fold to it (folding turns no white space into text nor text into
-        white space), and counting up to one word more than `key` has is cheap."""
+        Most lines compared are paragraphs, long to fold. Cheaper tests turn most of them
+        away: an ASCII line (stripped) folds to its own first letter in lower case first; and
+        a line with another number of words than `key` cannot fold to it (folding turns no
+        white space into text nor text into white space), which counting up to one word more
+        than `key` has tells."""
+        line = self.lines[index]
+        if line.isascii() and line[:1].lower() != key[:1]:
+            return False
         words = key.count(" ") + 1 if key else 0
-        return len(self.lines[index].split(None, words)) == words and self.folded(index) == key
+        return len(line.split(None, words)) == words and self.folded(index) == key
 
     def date_context(self) -> DateContext:
         # Made once, when the first line is tried as a date: the header, read before any, is
@@ -425,7 +430,7 @@ class _Reader:
         non-blank lines after the byline block, and (not in the format, but never body text)
         before the block."""
         after = self.filled_from(block.end)[:_REPEAT_WINDOW]
-        before = [i for i in self.filled_from(start) if i < block.start]
+        before = self.filled[bisect_left(self.filled, start) : bisect_left(self.filled, block.start)]
         return {i for i in (*before, *after) if self.equals(i, key)}
 
     # -- section 4: the byline block ---------------------------------------------
