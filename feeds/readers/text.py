@@ -179,12 +179,6 @@ def _value(label: re.Pattern[str], text: str) -> str:
     return match.group(1) if match is not None else ""
 
 
-def _is_bio_label(text: str) -> bool:
-    # Every bio label starts with an `a`, which under IGNORECASE matches `a` and `A` only: the
-    # other lines are turned away before the regex.
-    return text[:1] in ("a", "A") and _BIO_LABEL.match(text) is not None
-
-
 def _has_word(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
@@ -341,7 +335,9 @@ class _Reader:
         dropped = self.repeated_title(start, block, title_key) if title_key is not None else set()
         body_lines = [i for i in self.filled_from(start) if not block.start <= i < block.end and i not in dropped]
         lines = self.lines
-        labels = {i for i in body_lines if _is_bio_label(lines[i])}
+        # Every bio label starts with an `a`, which under IGNORECASE matches `a` and `A` only:
+        # the other lines are turned away before the regex.
+        labels = {i for i in body_lines if lines[i][:1] in ("a", "A") and _BIO_LABEL.match(lines[i])}
         bio_at, bio = self.bio(body_lines, labels, block, text_before=bool(lead))
         body = lead + [Located(text=lines[i], line=i + 1) for i in body_lines if i < bio_at and i not in labels]
         if not body:
