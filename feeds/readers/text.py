@@ -86,7 +86,13 @@ _LABELS: dict[str, re.Pattern[str]] = {
 # They all as one, each in a group of its name: one match says which one a piece starts with (a
 # piece that matches none of them, as most lines tried, can only be a date), rather than a
 # match of each in turn. Each group holds its whole pattern, so it is the match's lastgroup.
-_ANY_LABEL = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in _LABELS.items()), re.IGNORECASE)
+# The lookahead holds the first letters of all their words: most lines start with another
+# letter, and one class test turns them away rather than a test of each alternative.
+_LABEL_INITIALS = "abdefglmprsuvwz"
+_ANY_LABEL = re.compile(
+    f"(?=[{_LABEL_INITIALS}])(?:" + "|".join(f"(?P<{name}>{p.pattern})" for name, p in _LABELS.items()) + ")",
+    re.IGNORECASE,
+)
 # `|`, `•`, a middle dot with space beside it (not the Catalan `l·l`), a spaced dash.
 _PART_SEPARATOR = re.compile(r"\s*[|•]\s*|\s+·\s*|\s*·\s+|\s+[—–]\s+")
 _SEPARATOR_CHAR = re.compile("[|•·—–]")  # in every separator: without one, a line is one piece
