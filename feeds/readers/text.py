@@ -449,8 +449,10 @@ class _Reader:
         by-line or a date part, and then belongs to it (`By Jane Roe | Reuters`, `Jan 5, 2024 ·
         10:00 EST`). A line that as a whole is one part (a date with a `|` in it) is one part.
         """
-        split = _PART_SEPARATOR.split(text) if _has_separator(text) else [text]
-        pieces = [p.strip() for p in split if p.strip()]
+        if not _has_separator(text):  # most lines: one piece, which is the part or nothing
+            piece = text.strip()
+            return self.part(piece) if piece else None
+        pieces = [p.strip() for p in _PART_SEPARATOR.split(text) if p.strip()]
         if not pieces:
             return None
         parts: list[_Part] = []
