@@ -179,10 +179,11 @@ def _has_separator(text: str) -> bool:
     return "|" in text if text.isascii() else _SEPARATOR_CHAR.search(text) is not None
 
 
-def _value(label: re.Pattern[str], text: str) -> str:
-    """What follows the label that `text` starts with: the pattern's group."""
-    match = label.match(text)
-    return match.group(1) if match is not None else ""
+def _value(match: re.Match[str]) -> str:
+    """What follows the label an _ANY_LABEL match found: the one group of the label's own
+    pattern, which comes right after the group named for it."""
+    label = match.lastgroup
+    return match.group(_ANY_LABEL.groupindex[label] + 1) if label is not None else ""
 
 
 def _has_word(text: str) -> bool:
@@ -487,16 +488,16 @@ class _Reader:
         """What one piece of a byline line is (one part, or a by-line and its date), or None."""
         match = _ANY_LABEL.match(text)
         label = match.lastgroup if match is not None else None
-        if label is None:
+        if match is None or label is None:
             return self.date_part(text)
         if label == "label":
             return [_Part(_Kind.LABEL, "")]
         if label == "by_alone":
             return [_Part(_Kind.BY, "")]
         if label in ("by", "author_colon") or label == self.own_by_label():
-            return self.by_parts(_value(_LABELS[label], text))
+            return self.by_parts(_value(match))
         if label in ("updated", "published"):
-            kind, value = _LABEL_KINDS[label], _value(_LABELS[label], text).strip()
+            kind, value = _LABEL_KINDS[label], _value(match).strip()
             if not value:
                 return [_Part(kind, "")]  # a label alone: the value is on the next line
             return [_Part(kind, value)] if self.is_dateish(value) else None
