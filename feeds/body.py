@@ -180,11 +180,21 @@ def render_body(paragraphs: Sequence[str], limit: int = 300) -> tuple[str, str]:
     first = next((text for kind, text in kinds if kind is BlockKind.PARAGRAPH), kinds[0][1] if kinds else "")
     escaped = _escape_all([text for _, text in kinds])
     out: list[str] = []
-    start = 0
-    for kind, run in groupby(kind for kind, _ in kinds):
-        end = start + sum(1 for _ in run)
-        out.append(_html(kind, escaped[start:end]))
-        start = end
+    list_kind: BlockKind | None = None  # of the list being written
+    for (kind, _), text in zip(kinds, escaped, strict=True):
+        if kind is not list_kind and list_kind is not None:
+            out[-1] += f"</{list_kind.value}>"
+        if kind in _TAGS:  # a paragraph or heading: a line of its own
+            start, end = _TAGS[kind]
+            out.append(start + text + end)
+            list_kind = None
+        elif kind is list_kind:  # the next item of the list
+            out[-1] += f"<li>{text}</li>"
+        else:  # a list begins
+            out.append(f"<{kind.value}><li>{text}</li>")
+            list_kind = kind
+    if list_kind is not None:
+        out[-1] += f"</{list_kind.value}>"
     return _cut(first, limit), "\n".join(out)
 
 
