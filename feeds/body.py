@@ -178,10 +178,10 @@ def render_body(paragraphs: Sequence[str], limit: int = 300) -> tuple[str, str]:
     cleaning the text again (it is clean, and never empty)."""
     kinds = _line_kinds(paragraphs)
     first = next((text for kind, text in kinds if kind is BlockKind.PARAGRAPH), kinds[0][1] if kinds else "")
-    escaped = _escape_all([text for _, text in kinds])
     out: list[str] = []
     list_kind: BlockKind | None = None  # of the list being written
-    for (kind, _), text in zip(kinds, escaped, strict=True):
+    for kind, plain in kinds:
+        text = _escape(plain)
         if kind is not list_kind and list_kind is not None:
             out[-1] += f"</{list_kind.value}>"
         if kind in _TAGS:  # a paragraph or heading: a line of its own
@@ -196,13 +196,6 @@ def render_body(paragraphs: Sequence[str], limit: int = 300) -> tuple[str, str]:
     if list_kind is not None:
         out[-1] += f"</{list_kind.value}>"
     return _cut(first, limit), "\n".join(out)
-
-
-def _escape_all(texts: list[str]) -> list[str]:
-    """_escape of each text: of all of them at once, joined by LFs (which it leaves alone),
-    unless a text holds a LF itself."""
-    escaped = _escape("\n".join(texts)).split("\n")
-    return escaped if len(escaped) == len(texts) else [_escape(text) for text in texts]
 
 
 # What html.escape(quote=True) replaces, in its order: `&` first.

@@ -299,10 +299,10 @@ class _Reader:
         """Whether line `index` folds to `key` (a folded title or category).
 
         Most lines compared are paragraphs, long to fold. Cheaper tests turn most of them
-        away: an ASCII line (stripped) folds to its own first letter in lower case first; and
-        a line with another number of words than `key` cannot fold to it (folding turns no
-        white space into text nor text into white space), which counting up to one word more
-        than `key` has tells."""
+        away: the fold of a (stripped) ASCII line starts with its first character in lower
+        case; and a line with another number of words than `key` cannot fold to it (folding
+        turns no white space into text nor text into white space), which counting up to one
+        word more than `key` has tells."""
         line = self.lines[index]
         if line.isascii() and line[:1].lower() != key[:1]:
             return False
@@ -487,9 +487,9 @@ class _Reader:
     def part(self, text: str) -> list[_Part] | None:
         """What one piece of a byline line is (one part, or a by-line and its date), or None."""
         match = _ANY_LABEL.match(text)
-        label = match.lastgroup if match is not None else None
-        if match is None or label is None:
+        if match is None or match.lastgroup is None:
             return self.date_part(text)
+        label = match.lastgroup
         if label == "label":
             return [_Part(_Kind.LABEL, "")]
         if label == "by_alone":
