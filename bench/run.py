@@ -87,13 +87,17 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.wait(0.05):
-            rss, cpu = _tree(os.getpid())
-            self.peak = max(self.peak, rss)
-            self.cpu.update(cpu)
+            self.sample()
+
+    def sample(self) -> None:
+        rss, cpu = _tree(os.getpid())
+        self.peak = max(self.peak, rss)
+        self.cpu.update(cpu)
 
     def stop(self) -> int:
         self.stopped.set()
         self.join()
+        self.sample()  # a build shorter than the interval has one too
         return self.peak
 
 
