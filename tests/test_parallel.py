@@ -55,13 +55,21 @@ def jobs_for(folder: Path) -> list[tuple[str, str]]:
     return [(s.name, str(s.path)) for s in find_sources(folder, frozenset(READERS))]
 
 
-@pytest.mark.usefixtures("always_parallel")
-def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_path: Path) -> None:
+def parsed_both_ways(corpus: Path, tmp_path: Path, into: Path | None = None) -> tuple[
+        list[tuple[str, str]], list[pipeline.Outcome], list[pipeline.Outcome]]:
+    """The jobs of `corpus`, parsed here, and parsed by two workers (that write into `into`)."""
     settings = make_settings(corpus, tmp_path / "output")
     jobs = jobs_for(corpus)
     silent = pipeline._Silent()
     serial = list(pipeline.parse_many(jobs, settings, workers=1, progress=silent, pages=True))
-    parallel = list(pipeline.parse_many(jobs, settings, workers=2, progress=silent, pages=True))
+    parallel = list(pipeline.parse_many(jobs, settings, workers=2, progress=silent, pages=True,
+                                        into=str(into) if into is not None else None))
+    return jobs, serial, parallel
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_path: Path) -> None:
+    jobs, serial, parallel = parsed_both_ways(corpus, tmp_path)
     assert [(digest, record) for digest, record, _ in parallel] == [(digest, record) for digest, record, _ in serial]
     # A worker leaves out the page of an article whose `updated` it has seen: grouping moves it.
     updated = [article.updated if (article := cache.decode_light(record.light)[0]) else None
@@ -81,13 +89,9 @@ def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_p
 
 @pytest.mark.usefixtures("always_parallel")
 def test_worker_processes_write_the_pages_into_a_shared_folder(corpus: Path, tmp_path: Path) -> None:
-    settings = make_settings(corpus, tmp_path / "output")
-    jobs = jobs_for(corpus)
-    silent = pipeline._Silent()
-    serial = list(pipeline.parse_many(jobs, settings, workers=1, progress=silent, pages=True))
     shared = tmp_path / "shared"
     shared.mkdir()
-    parallel = list(pipeline.parse_many(jobs, settings, workers=2, progress=silent, pages=True, into=str(shared)))
+    _, serial, parallel = parsed_both_ways(corpus, tmp_path, into=shared)
     assert [(digest, record) for digest, record, _ in parallel] == [(digest, record) for digest, record, _ in serial]
     pages = [page for (_, _, page), (_, _, there) in zip(serial, parallel, strict=True)
              if isinstance(page, Rendered) and there is not None]  # not those left for after grouping
