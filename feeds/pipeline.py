@@ -659,7 +659,8 @@ class _Build:
 
     def settle_early_pages(self, published: Sequence[Article], publication: Publication) -> None:
         """The pages put while parsing show the dates their files gave: put again those of the
-        articles whose dates grouping moved (`group.untie`), take back those it left out."""
+        articles whose dates grouping moved (`group.untie`), take back those of the articles it
+        left out (a duplicate id), and put the pages a worker left for now (`self.waiting`)."""
         if not self.early and not self.waiting:
             return
         final = {a.source: a for a in published}
