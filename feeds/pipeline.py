@@ -42,7 +42,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -160,7 +160,11 @@ def parse_bytes(name: str, data: bytes, settings: Settings) -> Parsed:
 
 
 def _suffix(name: str) -> str:
-    return PurePosixPath(name).suffix.lower()
+    """`PurePosixPath(name).suffix.lower()` for a path as `find_sources` names files (no `.`
+    or empty parts), without making a path object (2 µs) for every file."""
+    base = name.rpartition("/")[2]
+    dot = base.rfind(".")
+    return base[dot:].lower() if 0 < dot < len(base) - 1 else ""
 
 
 def _unreadable(name: str, error: OSError) -> Diagnostic:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import feedparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from feeds import normalize, pipeline
 from feeds.model import FeedKind
@@ -190,3 +192,12 @@ def test_the_page_of_an_article_left_out_is_not_published(tmp_path: Path, monkey
     assert pages == [Path(article_page(report.feeds[0].entries[0], settings).path).name]
     assert report.output is not None
     assert set(report.output.files) == set(snapshot(settings.output)) - {MANIFEST}
+
+
+_PART = st.text(alphabet="aZ.ü_ -", min_size=1, max_size=8).filter(lambda part: part not in (".", ".."))
+
+
+@given(st.lists(_PART, min_size=1, max_size=3))
+def test_a_files_suffix_is_the_one_pathlib_gives(parts: list[str]) -> None:
+    name = "/".join(parts)  # as find_sources names a file: no empty, `.` or `..` parts
+    assert pipeline._suffix(name) == PurePosixPath(name).suffix.lower()
