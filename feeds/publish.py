@@ -277,11 +277,8 @@ class _Tree:
         parent = os.path.dirname(target)
         if parent not in self.made:
             _make_folder(top, parent)
-            while parent not in self.made:  # it and every folder above it
-                self.made.add(parent)
-                parent = os.path.dirname(parent)
-        if target in self.made:
-            raise PublishError(f"{path!r} is both a file and a folder of this build; nothing was published.")
+            self._known(parent)
+        self._not_a_folder(target, path)
         replaced = kept is not None or again  # a file is there: replaced by a rename, never rewritten
         if not replaced and self.trusted and os.path.isdir(target):
             shutil.rmtree(target)  # a folder of the spare where a file is published now
@@ -303,13 +300,19 @@ class _Tree:
         if not self.blank:
             raise AssertionError(f"{file.path!r} written into a tree that is not shared")
         target = f"{self.root}/{file.path}"  # a plain path: what os.path.join gives, for 100,000 pages
-        if target in self.made:
-            raise PublishError(f"{file.path!r} is both a file and a folder of this build; nothing was published.")
-        folder = target.rpartition("/")[0]
-        while folder not in self.made:  # known to exist now, as if made here: see `_put`
-            self.made.add(folder)
-            folder = folder.rpartition("/")[0]
+        self._known(os.path.dirname(target))  # the writer made it
+        self._not_a_folder(target, file.path)
         return file.digest
+
+    def _known(self, folder: str) -> None:
+        """Remember that `folder` and every folder above it exist."""
+        while folder not in self.made:
+            self.made.add(folder)
+            folder = os.path.dirname(folder)
+
+    def _not_a_folder(self, target: str, path: str) -> None:
+        if target in self.made:
+            raise PublishError(f"{path!r} is both a file and a folder of this build; nothing was published.")
 
     def _drop(self, paths: Iterable[str]) -> None:
         """Remove the spare's files that this build does not publish, and folders left empty."""
