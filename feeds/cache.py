@@ -64,6 +64,7 @@ DATABASE = "build.sqlite3"  # the name in a scratch folder; in the cache folder,
 _KEEP = 2  # databases kept in the cache folder: this build's, and the one used last before it
 CACHE_FOLDER = ".feeds-cache"
 _BATCH = 500  # keys per SELECT … IN (…): below every SQLite's variable limit
+_FEW = 30_000  # light records looked up by key; more are read with the whole table (the same time at 100,000)
 _RACY_NS = 2_000_000_000  # stamps this close to the last write are checked by content
 _PATH_SETTINGS = frozenset({"articles", "output", "cache_dir"})  # where, not what
 _LIBRARIES = ("feedgen", "python-dateutil", "tzdata", "lxml")
@@ -172,14 +173,14 @@ def _record(light: bytes, summary: bytes, content: bytes) -> Record:
     return Record(light=light, summary=summary, content=content)
 
 
-def _encode_time(moment: datetime) -> tuple[str, str, int]:
+def encode_time(moment: datetime) -> tuple[str, str, int]:
     if isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key:
         # An IANA zone is kept as such (wall time, zone, fold): the value comes back equal in every way.
         return moment.replace(tzinfo=None).isoformat(), moment.tzinfo.key, moment.fold
     return moment.isoformat(), "", 0
 
 
-def _decode_time(value: Any) -> datetime:
+def decode_time(value: Any) -> datetime:
     text, zone, fold = value
     if zone:
         return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone), fold=fold)
@@ -211,7 +212,7 @@ def encode(article: Article | None, diagnostics: Sequence[Diagnostic]) -> Record
         return Record(light=marshal.dumps((_RECORD, None, diags), _MARSHAL), summary=b"", content=b"")
     fields_ = (
         article.id, article.source, article.title, article.link,
-        _encode_time(article.published), _encode_time(article.updated), article.language,
+        encode_time(article.published), encode_time(article.updated), article.language,
         tuple((a.name, a.is_organization, a.line) for a in article.authors),
         (article.category.name, article.category.line), tuple(article.bio),
     )
@@ -230,10 +231,10 @@ def decode_light(light: bytes, *, summary: str = "", content_html: str = "") -> 
     if fields_ is None:
         return None, diagnostics
     (id_, source, title, link, published, updated, language, authors, category, bio) = fields_
-    published_at = _decode_time(published)
+    published_at = decode_time(published)
     article = Article(
         id=id_, source=source, title=title, link=link, published=published_at,
-        updated=published_at if updated == published else _decode_time(updated), language=language,
+        updated=published_at if updated == published else decode_time(updated), language=language,
         authors=_authors(authors), category=_category(category),
         summary=summary, content_html=content_html, bio=tuple(map(str, bio)) if bio else (),
     )
@@ -442,6 +443,11 @@ class Store:
         if not wanted:
             return {}
         with _guarded():
+            if len(wanted) <= _FEW:
+                batches = (self._db.execute(f"SELECT key, crc, light FROM light WHERE key IN ({_marks(b)})", b)  # noqa: S608
+                           for b in _batches(list(wanted)))
+                return {key: light for rows in batches for key, crc, light in rows
+                        if isinstance(light, bytes) and zlib.crc32(light) == crc}
             rows = self._db.execute("SELECT key, crc, light FROM light")
             return {key: light for key, crc, light in rows
                     if key in wanted and isinstance(light, bytes) and zlib.crc32(light) == crc}

@@ -137,6 +137,18 @@ class Publication:
         """Take back the file put at `path`."""
         self._open().discard(path)
 
+    @property
+    def previous(self) -> Mapping[str, str]:
+        """path -> sha256 of every file of the current output (its manifest)."""
+        return self._previous
+
+    def carry_over(self) -> list[str]:
+        """Put every file of the current output that no `put` replaced, as it is there; return
+        the paths of those that are not (gone, or changed since their build), which are left out.
+        For a build that renders only what changed, and knows the rest is as the last build
+        published it."""
+        return self._open().carry_over(self._previous)
+
     def finish(self) -> Published:
         """Complete the new output and swap it in: every file put, and nothing else."""
         tree = self._open()
@@ -234,6 +246,22 @@ class _Tree:
             self.digests[file.path] = self._put(file, again=again)
         except OSError as e:
             raise PublishError(f"Cannot write the new feeds beside the output folder: {e}.", path=self.root) from e
+
+    def carry_over(self, files: Mapping[str, str]) -> list[str]:
+        lost = []
+        trusted, digests = self.trusted, self.digests
+        for path, digest in files.items():
+            if path in digests:
+                continue
+            if trusted.get(path) == digest:  # most of them: the spare's file, unchanged for two builds
+                del trusted[path]
+                digests[path] = digest
+                continue
+            try:
+                self.put(Reused(path=path, digest=digest, render=functools.partial(_lost, path)), again=False)
+            except _GoneError:
+                lost.append(path)
+        return lost
 
     def discard(self, path: str) -> None:
         if self.digests.pop(path, None) is None:
@@ -357,6 +385,14 @@ class Written:
 
     def __reduce__(self) -> tuple[Any, tuple[str, str]]:
         return _written, (self.path, self.digest)  # as `cache.Record`: 1 µs, not 5, per page
+
+
+class _GoneError(Exception):
+    """A carried-over file that is not in the output as its manifest says."""
+
+
+def _lost(path: str) -> bytes:
+    raise _GoneError(path)
 
 
 def _written(path: str, digest: str) -> Written:

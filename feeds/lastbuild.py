@@ -1,0 +1,84 @@
+"""What a build remembers of itself, for the next build of the same output.
+
+`LastBuild` is enough for two shortcuts (feeds/pipeline.py):
+
+- *unchanged*: the same files with the same bytes, the same settings and package, and the
+  output as that build left it -> nothing to do but report again;
+- *patch*: the same files, a few of them changed only in what grouping never reads (the
+  title, the text, the link ...; `grouping_fields`) -> the feeds hold the same articles in the
+  same places, so only the pages of those articles and the feed documents that list them
+  are rendered again, and every other file is carried over from the output as it is.
+
+It is stored with marshal (plain values only) in the cache, CRC-checked; `LastBuild.decode`
+turns anything it does not recognise into None: no shortcut, a full build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from feeds.cache import encode_time
+from feeds.model import Article
+
+FeedValues = tuple[tuple[tuple[str, Any], ...], tuple[bytes, ...]]
+"""A feed as stored: its fields but the entries, as (name, value) pairs; its entries' parse keys."""
+
+Dates = tuple[Any, Any]
+"""An article's `published` and `updated` as `cache.encode_time` writes them."""
+
+_VERSION = 2
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LastBuild:
+    build_key: bytes  # everything the output depended on, in one hash (`_Build.build_key`)
+    manifest: bytes  # sha256 of the manifest that build wrote
+    inode: int  # of the output folder it swapped in
+    found: int
+    published: int
+    diagnostics: tuple[Any, ...]  # `cache.encode_diagnostics`
+    feeds: tuple[FeedValues, ...]
+    names: tuple[str, ...]  # every source, in order
+    hashes: tuple[bytes, ...]  # the content hash of each source's bytes, as parsed
+    moved: dict[str, Dates]  # source -> its dates as grouping left them, where they differ from its file's
+    unpublished: frozenset[str]  # sources without an article in the feeds: unreadable, errors, duplicate ids
+
+    def encode(self) -> tuple[Any, ...]:
+        return (_VERSION, self.build_key, self.manifest, self.inode, self.found, self.published,
+                self.diagnostics, self.feeds, self.names, self.hashes, self.moved, tuple(sorted(self.unpublished)))
+
+    @classmethod
+    def decode(cls, value: Any) -> LastBuild | None:
+        """The record `encode` made, or None for anything else."""
+        try:
+            (version, build_key, manifest, inode, found, published, diagnostics, feeds, names, hashes, moved,
+             unpublished) = value
+            if version != _VERSION or not (isinstance(build_key, bytes) and isinstance(manifest, bytes)
+                                           and isinstance(names, tuple) and isinstance(hashes, tuple)
+                                           and isinstance(moved, dict) and len(names) == len(hashes)):
+                return None
+            return cls(build_key=build_key, manifest=manifest, inode=int(inode), found=int(found),
+                       published=int(published), diagnostics=tuple(diagnostics), feeds=tuple(feeds), names=names,
+                       hashes=hashes, moved=moved, unpublished=frozenset(unpublished))
+        except (TypeError, ValueError):
+            return None
+
+    def changed(self, names: Sequence[str], hashes: Sequence[bytes | None]) -> list[int] | None:
+        """The indexes of the sources whose bytes changed since, when the same sources are
+        there (None when one was added, removed or cannot be read)."""
+        if len(names) != len(self.names) or any(h is None for h in hashes) or tuple(names) != self.names:
+            return None
+        return [i for i, (new, old) in enumerate(zip(hashes, self.hashes, strict=True)) if new != old]
+
+
+def grouping_fields(article: Article) -> tuple[Any, ...]:
+    """Everything of an article that grouping (feeds/group.py) reads, and what places its page:
+    two articles equal in these are grouped alike, whatever else differs. (`line` is compared
+    too: a slug collision is reported at the line its name was read; and dates as stored, with
+    their zone: `untie` reads the wall clock.)"""
+    return (article.id, article.source, article.link, encode_time(article.published), encode_time(article.updated),
+            article.language,
+            tuple((a.name, a.is_organization, a.line) for a in article.authors),
+            (article.category.name, article.category.line), article.bio)

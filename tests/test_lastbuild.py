@@ -1,0 +1,219 @@
+"""What a build remembers for the next: a rebuild that changed only what grouping never reads
+patches the last build (renders the changed pages and the feeds that list them, carries the
+rest over), and writes what a clean build writes, byte for byte, and reports what it reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import article, generate
+from feeds import pipeline
+from feeds.config import Settings
+from feeds.group import Grouped, group
+from feeds.lastbuild import LastBuild, grouping_fields
+from feeds.model import Article
+from feeds.pipeline import BuildReport
+from tests.conftest import make_settings, snapshot
+from tests.factories import make_article
+
+N = 60
+BYLINED = 3  # an article of layout A: a category, a byline, a published time
+DATE_ONLY = 7  # an article that gives only its date: 00:00, which others may share
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Settings:
+    generate(tmp_path / "articles", N)
+    return make_settings(tmp_path / "articles", tmp_path / "site" / "output")
+
+
+@pytest.fixture
+def groupings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many articles each build grouped: a patched build groups none."""
+    counts: list[int] = []
+    real = group
+
+    def counting(articles: Sequence[Article], settings: Settings) -> Grouped:
+        counts.append(len(articles))
+        return real(articles, settings)
+
+    monkeypatch.setattr(pipeline, "group", counting)
+    return counts
+
+
+def edit(site: Settings, index: int, change: Callable[[str], str]) -> None:
+    """Write article `index` as generated, with `change` made to its text."""
+    text = article(index).text
+    changed = change(text)
+    assert changed != text, "the edit changes nothing"
+    (site.articles / article(index).name).write_text(changed, "utf-8")
+
+
+def clean(site: Settings, tmp_path: Path) -> tuple[BuildReport, dict[str, bytes]]:
+    """The report and the files of a build without any cache, of the same articles and settings."""
+    output = tmp_path / "clean" / "output"
+    report = pipeline.build(replace(site, output=output), use_cache=False)
+    return report, snapshot(output)
+
+
+def assert_as_clean(site: Settings, report: BuildReport, tmp_path: Path, groupings: list[int]) -> None:
+    """The output and report of the last build are a clean build's (which `groupings` does not count)."""
+    before = list(groupings)
+    expected, files = clean(site, tmp_path)
+    del groupings[len(before):]
+    assert snapshot(site.output) == files
+    assert report.diagnostics == expected.diagnostics
+    assert report.feeds == expected.feeds
+    assert (report.found, report.published) == (expected.found, expected.published)
+
+
+PATCHED = {
+    "the text": lambda text: text.replace("Report coast growth", "Report coast growth & <shrinkage>", 1),
+    "the title": lambda text: text.replace("Housing 3", "Housing, revised 3"),
+    "the header's date, which the published time overrides": lambda text: text.replace(
+        "date 2022-02-25", "date 2022-02-21"),
+}
+
+
+@pytest.mark.parametrize("change", PATCHED.values(), ids=PATCHED.keys())
+def test_a_change_grouping_never_reads_is_patched(
+    site: Settings, tmp_path: Path, groupings: list[int], change: Callable[[str], str]
+) -> None:
+    first = pipeline.build(site)
+    edit(site, BYLINED, change)
+    report = pipeline.build(site)
+    assert groupings == [N]  # the first build's only
+    assert (report.parsed, report.unchanged) == (1, False)
+    assert (report.feeds, report.diagnostics) != (first.feeds, first.diagnostics)
+    assert_as_clean(site, report, tmp_path, groupings)
+
+
+def test_a_patch_after_a_patch_starts_from_the_spare(site: Settings, tmp_path: Path, groupings: list[int]) -> None:
+    pipeline.build(site)
+    for revision in (1, 2, 3):
+        edit(site, BYLINED, lambda text, r=revision: text.replace("Report coast", f"Report ({r}) coast", 1))  # type: ignore[misc]
+        report = pipeline.build(site)
+        assert_as_clean(site, report, tmp_path / str(revision), groupings)
+    assert groupings == [N]
+
+
+REGROUPED = {
+    "the time": lambda text: text.replace("6:28 pm", "7:28 pm"),
+    "the zone": lambda text: text.replace("6:28 pm UTC", "1:28 pm EST"),  # the same instant
+    "the byline": lambda text: text.replace("By: Victor Wong", "By: Victor Wang"),
+    "the category": lambda text: text.replace("Environment\n", "Science\n", 1),
+    "the language": lambda text: text.replace("date 2022-02-25 en English", "date 2022-02-25 de German"),
+}
+
+
+@pytest.mark.parametrize("change", REGROUPED.values(), ids=REGROUPED.keys())
+def test_a_change_grouping_reads_is_built_in_full(
+    site: Settings, tmp_path: Path, groupings: list[int], change: Callable[[str], str]
+) -> None:
+    pipeline.build(site)
+    edit(site, BYLINED, change)
+    report = pipeline.build(site)
+    assert groupings == [N, N]
+    assert_as_clean(site, report, tmp_path, groupings)
+
+
+def test_new_or_removed_files_are_built_in_full(site: Settings, tmp_path: Path, groupings: list[int]) -> None:
+    pipeline.build(site)
+    generate(site.articles, N + 1)
+    assert_as_clean(site, pipeline.build(site), tmp_path / "new", groupings)
+    (site.articles / article(0).name).unlink()
+    assert_as_clean(site, pipeline.build(site), tmp_path / "removed", groupings)
+    assert groupings == [N, N + 1, N]
+
+
+def test_an_article_moved_apart_from_its_twin_keeps_its_moved_time(
+    site: Settings, tmp_path: Path, groupings: list[int]
+) -> None:
+    # Two articles of one day, neither with a time: grouping moves the second a second later.
+    twin = site.articles / "zz-twin.txt"
+    twin.write_text((site.articles / article(DATE_ONLY).name).read_text("utf-8"), "utf-8")
+    first = pipeline.build(site)
+    moved = {a.updated for feed in first.feeds for a in feed.entries if a.source == "zz-twin.txt"}
+    assert len(moved) == 1
+    assert next(iter(moved)).second == 1
+    twin.write_text(twin.read_text("utf-8") + "\nA paragraph added later.\n", "utf-8")
+    report = pipeline.build(site)
+    assert groupings == [N + 1]
+    assert_as_clean(site, report, tmp_path, groupings)
+    assert {a.updated for feed in report.feeds for a in feed.entries if a.source == "zz-twin.txt"} == moved
+
+
+def test_a_rebuild_that_changes_nothing_reports_the_moved_times_too(site: Settings) -> None:
+    twin = site.articles / "zz-twin.txt"
+    twin.write_text((site.articles / article(DATE_ONLY).name).read_text("utf-8"), "utf-8")
+    first = pipeline.build(site)
+    again = pipeline.build(site)
+    assert again.unchanged
+    assert again.feeds == first.feeds
+
+
+def test_with_archive_pages_every_rebuild_is_in_full(tmp_path: Path, groupings: list[int]) -> None:
+    generate(tmp_path / "articles", N)
+    site = make_settings(tmp_path / "articles", tmp_path / "site" / "output", archives=True, entries_per_feed=5)
+    pipeline.build(site)
+    edit(site, BYLINED, PATCHED["the text"])
+    assert_as_clean(site, pipeline.build(site), tmp_path, groupings)
+    assert groupings == [N, N]
+
+
+def test_more_changed_files_than_a_patch_takes_are_built_in_full(
+    site: Settings, tmp_path: Path, groupings: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "PATCH_AT_MOST", 1)
+    pipeline.build(site)
+    for index in (BYLINED, DATE_ONLY):
+        edit(site, index, lambda text: text + "\nOne more paragraph.\n")
+    assert_as_clean(site, pipeline.build(site), tmp_path, groupings)
+    assert groupings == [N, N]
+
+
+def test_a_file_gone_from_the_output_makes_the_patch_a_full_build(
+    site: Settings, tmp_path: Path, groupings: list[int]
+) -> None:
+    pipeline.build(site)
+    page = sorted((site.output / "articles").iterdir())[0].name
+    for tree in (site.output, site.output.with_name(".output.spare")):
+        (tree / "articles" / page).unlink(missing_ok=True)
+    edit(site, BYLINED, PATCHED["the text"])
+    assert_as_clean(site, pipeline.build(site), tmp_path, groupings)
+    assert groupings == [N, N]
+
+
+def test_grouping_fields_leave_out_only_what_grouping_never_reads() -> None:
+    a = make_article(1)
+    same = replace(a, title="Another title", summary="Another summary.", content_html="<p>Another.</p>")
+    assert grouping_fields(same) == grouping_fields(a)
+    for other in (replace(a, id="tag:example.org,2024-01-01:x"), replace(a, language="de"), replace(a, bio=("A",)),
+                  replace(a, authors=(replace(a.authors[0], line=9),)),
+                  replace(a, category=replace(a.category, line=4)),
+                  replace(a, published=a.published.astimezone(timezone(timedelta(hours=2)))),
+                  replace(a, link=a.link + "x")):
+        assert grouping_fields(other) != grouping_fields(a)
+
+
+def test_a_record_that_is_not_one_decodes_to_none() -> None:
+    last = LastBuild(build_key=b"k", manifest=b"m", inode=1, found=2, published=1, diagnostics=(), feeds=(),
+                     names=("a.txt", "b.txt"), hashes=(b"1", b"2"), moved={}, unpublished=frozenset({"b.txt"}))
+    assert LastBuild.decode(last.encode()) == last
+    for value in (None, (), (1, 2, 3), ("x",) * 12, (*last.encode()[:-3], ("a.txt",), *last.encode()[-2:])):
+        assert LastBuild.decode(value) is None
+
+
+def test_changed_names_the_files_whose_bytes_changed() -> None:
+    last = LastBuild(build_key=b"k", manifest=b"m", inode=1, found=3, published=3, diagnostics=(), feeds=(),
+                     names=("a", "b", "c"), hashes=(b"1", b"2", b"3"), moved={}, unpublished=frozenset())
+    assert last.changed(["a", "b", "c"], [b"1", b"x", b"3"]) == [1]
+    assert last.changed(["a", "b", "c"], [b"1", b"2", b"3"]) == []
+    assert last.changed(["a", "b"], [b"1", b"2"]) is None
+    assert last.changed(["a", "b", "d"], [b"1", b"2", b"3"]) is None
+    assert last.changed(["a", "b", "c"], [b"1", None, b"3"]) is None
