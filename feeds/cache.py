@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import glob
 import hashlib
 import importlib.metadata
 import marshal
@@ -59,7 +60,7 @@ from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
 from feeds.model import Article, Author, Category
 
-SCHEMA = 5  # bump when the tables or the record layout change
+SCHEMA = 6  # bump when the tables or the record layout change
 DATABASE = "build.sqlite3"  # the name in a scratch folder; in the cache folder, `database_name`
 _KEEP = 2  # databases kept in the cache folder: this build's, and the one used last before it
 CACHE_FOLDER = ".feeds-cache"
@@ -325,7 +326,6 @@ CREATE TABLE IF NOT EXISTS texts(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, sum
 CREATE TABLE IF NOT EXISTS published(key BLOB PRIMARY KEY, files TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS stamps(root TEXT NOT NULL, name TEXT NOT NULL, stamp BLOB NOT NULL,
                                   PRIMARY KEY(root, name));
-CREATE TABLE IF NOT EXISTS builds(output TEXT PRIMARY KEY, crc INTEGER NOT NULL, data BLOB NOT NULL);
 """
 
 
@@ -393,6 +393,9 @@ class Store:
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
+        if self.persistent:  # used until now: `_keep_recent` keeps the databases used last
+            with contextlib.suppress(OSError):
+                os.utime(self.path)
         if not self.persistent:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -502,23 +505,41 @@ class Store:
 
     def last_build(self, output: str) -> Any:
         """What `save_build` stored for `output` (marshal data), or None."""
-        with _guarded():
-            row = self._db.execute("SELECT crc, data FROM builds WHERE output = ?", (output,)).fetchone()
-        if row is None or not isinstance(row[1], bytes) or zlib.crc32(row[1]) != row[0]:
+        try:
+            with open(self._build_file(output), "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        if len(data) < 4 or zlib.crc32(data[4:]) != int.from_bytes(data[:4], "little"):
             return None
         try:
-            return marshal.loads(row[1])  # noqa: S302 - our own bytes, CRC-checked
+            return marshal.loads(data[4:])  # noqa: S302 - our own bytes, CRC-checked
         except (ValueError, EOFError, TypeError):
             return None
 
     def save_build(self, output: str, value: Any) -> None:
+        """Keep `value` for the next build of `output`: a file beside the database, not a row
+        in it (tens of MB at 100,000 articles, which a transaction would copy to its journal
+        and flush). A file lost in a power cut, or half written, fails its CRC: no shortcut."""
         data = marshal.dumps(value, _MARSHAL)
-        with _guarded():
-            self._db.execute("INSERT OR REPLACE INTO builds VALUES (?, ?, ?)", (output, zlib.crc32(data), data))
+        path = self._build_file(output)
+        staged = f"{path}.{os.getpid()}"
+        try:
+            with open(staged, "wb") as f:
+                f.write(zlib.crc32(data).to_bytes(4, "little"))
+                f.write(data)
+            os.replace(staged, path)
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                os.unlink(staged)
+            raise CacheError(f"cannot keep the build's record: {e}", corrupt=False) from e
 
     def forget_build(self, output: str) -> None:
-        with _guarded():
-            self._db.execute("DELETE FROM builds WHERE output = ?", (output,))
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._build_file(output))
+
+    def _build_file(self, output: str) -> str:
+        return f"{self.path}.{hashlib.sha256(output.encode()).hexdigest()[:16]}.last"
 
     # -- garbage ------------------------------------------------------------------------------
 
@@ -599,6 +620,9 @@ def delete_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(OSError):
             os.unlink(f"{path}{suffix}")
+    for last in path.parent.glob(f"{glob.escape(path.name)}.*.last"):  # `Store.save_build`
+        with contextlib.suppress(OSError):
+            last.unlink()
 
 
 def _keep_recent(folder: Path, current: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import article, generate
-from feeds import pipeline
+from feeds import cache, pipeline
 from feeds.config import Settings
 from feeds.group import Grouped, group
 from feeds.lastbuild import LastBuild, grouping_fields
@@ -217,3 +217,27 @@ def test_changed_names_the_files_whose_bytes_changed() -> None:
     assert last.changed(["a", "b"], [b"1", b"2"]) is None
     assert last.changed(["a", "b", "d"], [b"1", b"2", b"3"]) is None
     assert last.changed(["a", "b", "c"], [b"1", None, b"3"]) is None
+
+
+@pytest.mark.parametrize("damage", ["a byte changed", "cut short", "gone"])
+def test_a_damaged_record_is_passed_over(site: Settings, tmp_path: Path, groupings: list[int], damage: str) -> None:
+    pipeline.build(site)
+    (record,) = cache.default_folder(site).glob("*.last")
+    data = record.read_bytes()
+    if damage == "a byte changed":
+        record.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+    elif damage == "cut short":
+        record.write_bytes(data[:len(data) // 2])
+    else:
+        record.unlink()
+    edit(site, BYLINED, PATCHED["the text"])
+    assert_as_clean(site, pipeline.build(site), tmp_path, groupings)
+    assert groupings == [N, N]
+
+
+def test_the_record_goes_with_its_database(site: Settings) -> None:
+    pipeline.build(site)
+    (database,) = cache.default_folder(site).glob("*.sqlite3")
+    assert list(cache.default_folder(site).glob("*.last"))
+    cache.delete_database(database)
+    assert not list(cache.default_folder(site).glob("build*"))
