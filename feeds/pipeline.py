@@ -28,6 +28,7 @@ bar). Nothing here reads the clock.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import gc
 import hashlib
@@ -36,7 +37,7 @@ import os
 import select
 import threading
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
@@ -994,12 +995,11 @@ class _Build:
             except (ValueError, TypeError, KeyError):
                 return None
             # The last build's diagnostics, but each changed file's own are its new ones.
-            counted = Counter(cache.decode_diagnostics(last.diagnostics))
-            counted.subtract(d for _, old, _, _ in patched for d in old.diagnostics)
-            counted.update(d for _, _, new, _ in patched for d in new.diagnostics)
-            if any(n < 0 for n in counted.values()):
+            diagnostics = _replaced(last.diagnostics, [d for _, old, _, _ in patched for d in old.diagnostics],
+                                    [d for _, _, new, _ in patched for d in new.diagnostics])
+            if diagnostics is None:
                 return None
-            report = BuildReport(found=len(sources), published=last.published, diagnostics=_sorted(counted.elements()),
+            report = BuildReport(found=len(sources), published=last.published, diagnostics=diagnostics,
                                  feeds=feeds, output=None, parsed=len(changed))
             articles = []
             for _, _, new, digest in patched:
@@ -1112,6 +1112,26 @@ def _leave(publication: Publication, opening: Future[Publication]) -> None:
 def _sorted(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
     """By file, line and code (and message: so that the order never depends on how they were gathered)."""
     return tuple(sorted(diagnostics, key=lambda d: (d.file, d.line, d.code, d.message)))
+
+
+def _replaced(encoded: Sequence[Any], old: Sequence[Diagnostic], new: Sequence[Diagnostic]) -> tuple[
+        Diagnostic, ...] | None:
+    """Diagnostics `encoded` as `LastBuild` keeps them (in `_sorted` order), with `old` taken out
+    and `new` put in their places; None when one of `old` is not there."""
+    kept = list(encoded)
+    for value in cache.encode_diagnostics(old):
+        try:
+            kept.remove(value)
+        except ValueError:
+            return None
+    for value in cache.encode_diagnostics(new):
+        bisect.insort(kept, value, key=_encoded_order)
+    return cache.decode_diagnostics(kept)
+
+
+def _encoded_order(value: tuple[str, str, int, str]) -> tuple[str, int, str, str]:
+    code, file, line, message = value
+    return file, line, code, message  # `_sorted`'s order
 
 
 def _manifest_hash(output: Path) -> bytes:

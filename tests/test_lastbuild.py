@@ -14,6 +14,7 @@ import pytest
 from bench.corpus import article, generate
 from feeds import cache, pipeline
 from feeds.config import Settings
+from feeds.errors import Code, Diagnostic
 from feeds.group import Grouped, group
 from feeds.lastbuild import LastBuild, grouping_fields
 from feeds.model import Article
@@ -241,3 +242,15 @@ def test_the_record_goes_with_its_database(site: Settings) -> None:
     assert list(cache.default_folder(site).glob("*.last"))
     cache.delete_database(database)
     assert not list(cache.default_folder(site).glob("build*"))
+
+
+def test_a_patch_swaps_a_files_diagnostics_in_their_places() -> None:
+    def d(file: str, line: int, code: Code, message: str = "m") -> Diagnostic:
+        return Diagnostic(code=code, file=file, line=line, message=message)
+
+    others = [d("a.txt", 3, Code.NO_TIME), d("c.txt", 1, Code.NO_AUTHOR), d("b.txt", 9, Code.SLUG_COLLISION)]
+    old = [d("b.txt", 2, Code.NO_TIME), d("b.txt", 2, Code.NO_AUTHOR, "z")]
+    new = [d("b.txt", 12, Code.NO_TIME), d("b.txt", 1, Code.TITLE_FROM_FILENAME), d("b.txt", 2, Code.NO_AUTHOR, "a")]
+    encoded = cache.encode_diagnostics(pipeline._sorted([*others, *old]))
+    assert pipeline._replaced(encoded, old, new) == pipeline._sorted([*others, *new])
+    assert pipeline._replaced(encoded, [*old, d("x.txt", 1, Code.NO_TIME)], new) is None
