@@ -7,6 +7,7 @@ article) gets a suffixed slug of its own instead of silently sharing a folder.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -22,11 +23,35 @@ from feeds.text import fold
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Names:
+    """What grouping learnt of one kind of name (categories or authors): enough to tell
+    whether one more article that names known ones leaves every feed's name and slug as
+    they are (`admit`)."""
+
+    spellings: Mapping[str, str]  # spelling -> fold key
+    uses: Mapping[str, int]  # spelling -> how often it is written
+    slugs: Mapping[str, str]  # fold key -> the slug of its feed
+    collided: frozenset[str]  # fold keys whose slug another name wanted too
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Index:
+    """What a later build needs to add an article to these feeds without grouping again."""
+
+    instants: tuple[int, ...]  # each article's `updated` as untie found it, µs since the epoch, sorted
+    on_a_clock_change: bool  # some article's date has two offsets: `newest_first` compares datetimes
+    languages: frozenset[str]
+    categories: Names
+    authors: Names
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Grouped:
     feeds: tuple[Feed, ...]  # everything first, then categories, then authors, each by path
     published: tuple[Article, ...]  # every article that made it, newest first
     diagnostics: tuple[Diagnostic, ...]
     members: Mapping[str, tuple[Article, ...]]  # feed path -> every entry past the cap too, newest first
+    index: Index
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -38,7 +63,7 @@ _language_of = attrgetter("language")
 def newest_first(articles: Iterable[Article]) -> list[Article]:
     """By instant, newest first; ties broken by id so that the order never depends on input order."""
     by_id = sorted(articles, key=_id)
-    if any(map(_on_a_clock_change, map(_published, by_id))):
+    if _any_on_a_clock_change(by_id):
         # Aware datetimes that share a tzinfo compare by their wall clocks, which around
         # such a time is not the order of their instants: compare the datetimes themselves.
         return sorted(by_id, key=_published, reverse=True)
@@ -51,6 +76,18 @@ def _instant(article: Article) -> timedelta:
     return article.published - _EPOCH
 
 
+def _any_on_a_clock_change(articles: Sequence[Article]) -> bool:
+    return any(map(_on_a_clock_change, map(_published, articles)))
+
+
+def microseconds(moment: datetime) -> int:
+    """An aware datetime's instant as a whole number (µs since the epoch): an `Index` key."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def _on_a_clock_change(moment: datetime) -> bool:
     """Whether a DST change skips or repeats `moment`'s local time, so that it has two offsets."""
     if isinstance(moment.tzinfo, timezone):  # a fixed offset: the usual case, answered fast
@@ -61,6 +98,7 @@ def _on_a_clock_change(moment: datetime) -> bool:
 def group(articles: Sequence[Article], settings: Settings) -> Grouped:
     unique, diagnostics = _drop_duplicate_ids(articles)
     ordered = newest_first(untie(unique))
+    instants = tuple(sorted(microseconds(a.updated) for a in unique))
     cap = settings.entries_per_feed
     language = _languages(ordered, settings)
     feeds = [
@@ -69,7 +107,7 @@ def group(articles: Sequence[Article], settings: Settings) -> Grouped:
     ]
     everyone: dict[str, tuple[Article, ...]] = {"": tuple(ordered)}
 
-    categories = _slugged(ordered, _category, diagnostics, "category")
+    categories, category_names = _slugged(ordered, _category, diagnostics, "category")
     for slug, (name, members) in sorted(categories.items()):
         feeds.append(Feed(
             kind=FeedKind.CATEGORY, key=slug, title=f"{settings.title}: {name}",
@@ -77,7 +115,7 @@ def group(articles: Sequence[Article], settings: Settings) -> Grouped:
             language=language(members), entries=tuple(members[:cap]), total=len(members)))
         everyone[f"category/{slug}"] = tuple(members)
 
-    authors = _slugged(ordered, _authors, diagnostics, "author")
+    authors, author_names = _slugged(ordered, _authors, diagnostics, "author")
     for slug, (name, members) in sorted(authors.items()):
         feeds.append(Feed(
             kind=FeedKind.AUTHOR, key=slug, title=f"{settings.title}: {name}",
@@ -85,8 +123,68 @@ def group(articles: Sequence[Article], settings: Settings) -> Grouped:
             path=f"author/{slug}", language=language(members),
             entries=tuple(members[:cap]), total=len(members)))
         everyone[f"author/{slug}"] = tuple(members)
+    index = Index(instants=instants, on_a_clock_change=_any_on_a_clock_change(ordered),
+                  languages=frozenset(map(_language_of, ordered)), categories=category_names, authors=author_names)
     return Grouped(feeds=tuple(feeds), published=tuple(ordered), diagnostics=tuple(diagnostics),
-                   members=everyone)
+                   members=everyone, index=index)
+
+
+def admit(index: Index, article: Article) -> tuple[Index, dict[tuple[FeedKind, str], str]] | None:
+    """Whether `article`, added to the articles `index` was made of (its id new among them), is
+    grouped so that nothing else moves: then the index with it, and the (kind, slug) of each
+    category and author feed it joins, with the fold key of its name (besides the feed of
+    everything; where in each it goes is `newest_first`'s order, by instant then id; whether
+    its bio changes an author feed's subtitle is `keeps_subtitle`'s to say). None when
+    grouping must run again: it may tie with another article (`untie`), start a feed, rename
+    one (its spelling would become the most used), touch a slug collision, change a feed's
+    language, or sort where datetimes and instants disagree (`newest_first`)."""
+    moment = microseconds(article.updated)
+    near = bisect.bisect_left(index.instants, moment - _NEAR)
+    if near < len(index.instants) and index.instants[near] <= moment + _NEAR:
+        return None  # untie works within a minute: 2 minutes either way leave it alone
+    offset = article.updated.utcoffset()
+    if offset is None or offset % _MINUTE or index.on_a_clock_change \
+            or _on_a_clock_change(article.published) or _on_a_clock_change(article.updated):
+        return None
+    if index.languages != {article.language}:
+        return None
+    joined: dict[tuple[FeedKind, str], str] = {}
+    names = {}
+    for kind, known, named in ((FeedKind.CATEGORY, index.categories, _category(article)),
+                               (FeedKind.AUTHOR, index.authors, _authors(article))):
+        admitted = _admit_names(known, named)
+        if admitted is None:
+            return None
+        names[kind] = admitted[0]
+        joined.update(((kind, slug), key) for slug, key in admitted[1].items())
+    instants = list(index.instants)
+    bisect.insort(instants, moment)
+    return replace(index, instants=tuple(instants), categories=names[FeedKind.CATEGORY],
+                   authors=names[FeedKind.AUTHOR]), joined
+
+
+_NEAR = 120_000_000  # µs
+_MINUTE = timedelta(minutes=1)
+
+
+def _admit_names(known: Names, named: Iterable[Author | Category]) -> tuple[Names, dict[str, str]] | None:
+    """`known` with `named` used once more each, and the slugs of their feeds (-> fold key); None
+    when one is a new name, touches a collision, or would now name its feed with another spelling."""
+    spellings, uses = dict(known.spellings), dict(known.uses)
+    slugs = {}
+    for name in named:
+        key = spellings.get(name.name) or fold(name.name)
+        if key not in known.slugs or key in known.collided:
+            return None
+        spellings[name.name] = key
+        uses[name.name] = uses.get(name.name, 0) + 1
+        slugs[known.slugs[key]] = key
+    for key in {spellings[name.name] for name in named}:
+        if _feed_names({s: k for s, k in spellings.items() if k == key}, uses)[key] != \
+                _feed_names({s: k for s, k in known.spellings.items() if k == key}, known.uses)[key]:
+            return None
+    return replace(known, spellings=spellings, uses=uses), slugs
+
 
 
 def untie(articles: Sequence[Article]) -> list[Article]:
@@ -147,7 +245,7 @@ def _drop_duplicate_ids(articles: Sequence[Article]) -> tuple[list[Article], lis
     return list(seen.values()), diagnostics
 
 
-Names = Callable[[Article], Iterable[Author | Category]]
+NamesOf = Callable[[Article], Iterable[Author | Category]]
 
 
 def _category(article: Article) -> tuple[Category]:
@@ -158,8 +256,8 @@ def _authors(article: Article) -> tuple[Author, ...]:
     return article.authors
 
 
-def _slugged(ordered: Sequence[Article], names: Names, diagnostics: list[Diagnostic],
-             what: str) -> dict[str, tuple[str, list[Article]]]:
+def _slugged(ordered: Sequence[Article], names: NamesOf, diagnostics: list[Diagnostic],
+             what: str) -> tuple[dict[str, tuple[str, list[Article]]], Names]:
     """Members per name (names equal after fold() are one), each under a slug of its own.
 
     `names` gives the author or category entries of an article. Two names with one slug
@@ -191,20 +289,34 @@ def _slugged(ordered: Sequence[Article], names: Names, diagnostics: list[Diagnos
     for key in sorted(members):
         by_slug[slugify(key)].append(key)
     result: dict[str, tuple[str, list[Article]]] = {}
+    slug_of: dict[str, str] = {}
     later: list[tuple[str, str, str]] = []  # (slug, key, owner key) of the names that must move aside
     for slug, keys_here in sorted(by_slug.items()):
         keys_here.sort(key=lambda k: (members[k][-1].published, members[k][-1].id, k))
         result[slug] = (names_of[keys_here[0]], members[keys_here[0]])
+        slug_of[keys_here[0]] = slug
         later += [(slug, key, keys_here[0]) for key in keys_here[1:]]
     for slug, key, owner in later:
         own = _free(slug, key, result)
         result[own] = (names_of[key], members[key])
+        slug_of[key] = own
         source, line = first_seen[key]
         diagnostics.append(Diagnostic(
             code=Code.SLUG_COLLISION, file=source, line=line,
             message=f"The {what} {names_of[key]!r} has the same folder name as {names_of[owner]!r} "
                     f"({what}/{slug}); it is published under {what}/{own} instead."))
-    return result
+    collided = frozenset(k for keys_here in by_slug.values() if len(keys_here) > 1 for k in keys_here)
+    return result, Names(spellings=keys, uses=dict(uses), slugs=slug_of, collided=collided)
+
+
+def keeps_subtitle(feed: Feed, key: str, article: Article) -> bool:
+    """Whether `article`, joining the author feed `feed` (of the name whose fold key is `key`),
+    surely leaves its subtitle as it is: it has no bio of that author, or the very one the
+    feed shows (`_bio` takes the newest member's, which the members not kept cannot tell)."""
+    if not article.bio or fold(article.bio[0]) != key:
+        return True
+    shown = " ".join(article.bio[1:])
+    return bool(shown) and shown == feed.subtitle
 
 
 def _feed_names(keys: Mapping[str, str], uses: Mapping[str, int]) -> dict[str, str]:

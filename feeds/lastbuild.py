@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from feeds.cache import encode_time
+from feeds.group import Index, Names
 from feeds.model import Article
 
 FeedValues = tuple[tuple[tuple[str, Any], ...], tuple[bytes, ...]]
@@ -28,7 +29,7 @@ FeedValues = tuple[tuple[tuple[str, Any], ...], tuple[bytes, ...]]
 Dates = tuple[Any, Any]
 """An article's `published` and `updated` as `cache.encode_time` writes them."""
 
-_VERSION = 2
+_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,33 +45,68 @@ class LastBuild:
     hashes: tuple[bytes, ...]  # the content hash of each source's bytes, as parsed
     moved: dict[str, Dates]  # source -> its dates as grouping left them, where they differ from its file's
     unpublished: frozenset[str]  # sources without an article in the feeds: unreadable, errors, duplicate ids
+    index: Index  # what grouping learnt: enough to add an article without grouping again
 
     def encode(self) -> tuple[Any, ...]:
         return (_VERSION, self.build_key, self.manifest, self.inode, self.found, self.published,
-                self.diagnostics, self.feeds, self.names, self.hashes, self.moved, tuple(sorted(self.unpublished)))
+                self.diagnostics, self.feeds, self.names, self.hashes, self.moved, tuple(sorted(self.unpublished)),
+                _encode_index(self.index))
 
     @classmethod
     def decode(cls, value: Any) -> LastBuild | None:
         """The record `encode` made, or None for anything else."""
         try:
             (version, build_key, manifest, inode, found, published, diagnostics, feeds, names, hashes, moved,
-             unpublished) = value
+             unpublished, index) = value
             if version != _VERSION or not (isinstance(build_key, bytes) and isinstance(manifest, bytes)
                                            and isinstance(names, tuple) and isinstance(hashes, tuple)
                                            and isinstance(moved, dict) and len(names) == len(hashes)):
                 return None
             return cls(build_key=build_key, manifest=manifest, inode=int(inode), found=int(found),
                        published=int(published), diagnostics=tuple(diagnostics), feeds=tuple(feeds), names=names,
-                       hashes=hashes, moved=moved, unpublished=frozenset(unpublished))
-        except (TypeError, ValueError):
+                       hashes=hashes, moved=moved, unpublished=frozenset(unpublished), index=_decode_index(index))
+        except (TypeError, ValueError, AttributeError):
             return None
 
-    def changed(self, names: Sequence[str], hashes: Sequence[bytes | None]) -> list[int] | None:
-        """The indexes of the sources whose bytes changed since, when the same sources are
-        there (None when one was added, removed or cannot be read)."""
-        if len(names) != len(self.names) or any(h is None for h in hashes) or tuple(names) != self.names:
+    def diff(self, names: Sequence[str], hashes: Sequence[bytes | None]) -> tuple[list[int], list[int]] | None:
+        """The indexes of the sources whose bytes changed since, and of those added since;
+        None when one was removed or cannot be read."""
+        if any(h is None for h in hashes):
             return None
-        return [i for i, (new, old) in enumerate(zip(hashes, self.hashes, strict=True)) if new != old]
+        if tuple(names) == self.names:
+            return [i for i, (new, old) in enumerate(zip(hashes, self.hashes, strict=True)) if new != old], []
+        before = dict(zip(self.names, self.hashes, strict=True))
+        changed, added = [], []
+        for i, (name, digest) in enumerate(zip(names, hashes, strict=True)):
+            old = before.get(name)
+            if old is None:
+                added.append(i)
+            elif old != digest:
+                changed.append(i)
+        if len(names) - len(added) != len(self.names):
+            return None  # some were removed
+        return changed, added
+
+
+def _encode_index(index: Index) -> tuple[Any, ...]:
+    return (index.instants, index.on_a_clock_change, tuple(sorted(index.languages)),
+            *((dict(n.spellings), dict(n.uses), dict(n.slugs), tuple(sorted(n.collided)))
+              for n in (index.categories, index.authors)))
+
+
+def _decode_index(value: Any) -> Index:
+    instants, clock, languages, categories, authors = value
+    if not isinstance(instants, tuple) or not all(type(i) is int for i in instants[:1]):
+        raise TypeError("not an index")
+    return Index(instants=instants, on_a_clock_change=bool(clock), languages=frozenset(languages),
+                 categories=_decode_names(categories), authors=_decode_names(authors))
+
+
+def _decode_names(value: Any) -> Names:
+    spellings, uses, slugs, collided = value
+    if not (isinstance(spellings, dict) and isinstance(uses, dict) and isinstance(slugs, dict)):
+        raise TypeError("not a names index")
+    return Names(spellings=spellings, uses=uses, slugs=slugs, collided=frozenset(collided))
 
 
 def grouping_fields(article: Article) -> tuple[Any, ...]:

@@ -53,7 +53,8 @@ from feeds.archive import ArchivePage, archive_count, archive_pages
 from feeds.cache import CacheError, PublishedFiles, Record, Stamp, Store, stamp_of
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic, PublishError
-from feeds.group import group
+from feeds.group import Index, admit, group, keeps_subtitle, microseconds
+from feeds.ids import entry_id
 from feeds.jsonfeed import render_json_feeds
 from feeds.lastbuild import Dates, FeedValues, LastBuild, grouping_fields
 from feeds.model import Article, Feed, FeedKind
@@ -563,7 +564,7 @@ class _Build:
                 moved = {a.source: (cache.encode_time(a.published), cache.encode_time(a.updated))
                          for a in grouped.published if a is not original[a.source]}
                 shown = {a.source for a in grouped.published}
-                self.remember(sources, hashes, report, moved, frozenset(original).difference(shown))
+                self.remember(sources, hashes, report, moved, frozenset(original).difference(shown), grouped.index)
                 self.store.commit()
         return report
 
@@ -951,20 +952,23 @@ class _Build:
     def patch(self, sources: Sequence[Source], hashes: list[bytes | None], last: LastBuild,
               output: Path) -> BuildReport | None:
         """The last build brought up to date by rendering only what changed, when all that
-        changed since is a few files, in what grouping never reads (`grouping_fields`): the
-        feeds then hold the same articles in the same places, so only those articles' pages
-        and the feed documents that list them are rendered, and every other file is carried
-        over. None when that is not so: a full build follows. (With archive pages, an
-        article's place in them would have to be remembered too: never patched.)"""
-        changed = last.changed([s.name for s in sources], hashes)
-        if not changed or len(changed) > PATCH_AT_MOST:
+        changed since is a few files, each changed in what grouping never reads
+        (`grouping_fields`) or added where grouping moves nothing else (`group.admit`): the
+        feeds then hold the same articles in the same places, give or take the new ones, so
+        only their pages and the feed documents that list them are rendered, and every other
+        file is carried over. None when that is not so: a full build follows. (With archive
+        pages, an article's place in them would have to be remembered too: never patched.)"""
+        diff = last.diff([s.name for s in sources], hashes)
+        if diff is None or not any(diff) or len(diff[0]) + len(diff[1]) > PATCH_AT_MOST:
             return None
-        self.progress.stage(Stage.PARSE, len(changed))
+        changed, added = diff
+        self.progress.stage(Stage.PARSE, len(changed) + len(added))
         old_keys = [cache.parse_key(self.fingerprint, sources[i].name, last.hashes[i]) for i in changed]
         old_lights = self.store.light(old_keys)
         records: list[tuple[bytes, Record]] = []
         renamed: dict[bytes, bytes] = {}  # old parse key -> new
-        patched: list[tuple[int, Parsed, Parsed, bytes]] = []  # (index, as it was, as it is, content hash)
+        patched: list[tuple[Parsed, Parsed]] = []  # (as it was, as it is) of each changed file
+        digests: dict[int, bytes] = {}  # source index -> hash of the bytes parsed
         for i, old_key in zip(changed, old_keys, strict=True):
             source = sources[i]
             light = old_lights.get(old_key)
@@ -976,10 +980,35 @@ class _Build:
             if digest is None or old is None or new is None or old.article is None or new.article is None \
                     or grouping_fields(old.article) != grouping_fields(new.article):
                 return None
-            key = cache.parse_key(self.fingerprint, source.name, digest)
-            records.append((key, record))
-            renamed[old_key] = key
-            patched.append((i, old, new, digest))
+            digests[i] = digest
+            renamed[old_key] = self.keys[source.name] = cache.parse_key(self.fingerprint, source.name, digest)
+            records.append((renamed[old_key], record))
+            patched.append((old, new))
+        index, unpublished = last.index, set(last.unpublished)
+        joining: list[tuple[Article, dict[tuple[FeedKind, str], str]]] = []  # each new article, the feeds it joins
+        new_diagnostics = [d for _, new in patched for d in new.diagnostics]
+        names = {s.name for s in sources} if added else set()
+        for i in added:
+            source = sources[i]
+            digest, record, _ = _parse_file(source.name, source.path, self.settings, page=False)
+            self.progress.advance(Stage.PARSE)
+            parsed = self.decode(source.name, None, record.light)
+            if digest is None or parsed is None:
+                return None
+            digests[i] = digest
+            self.keys[source.name] = cache.parse_key(self.fingerprint, source.name, digest)
+            records.append((self.keys[source.name], record))
+            new_diagnostics += parsed.diagnostics
+            if parsed.article is None:
+                unpublished.add(source.name)
+                continue
+            if not self.new_id(parsed.article, names):
+                return None
+            admitted = admit(index, parsed.article)
+            if admitted is None:
+                return None
+            index, joins = admitted
+            joining.append((parsed.article, joins))
         self.store.put(records)
 
         self.progress.stage(Stage.GROUP, None)
@@ -995,21 +1024,26 @@ class _Build:
             except (ValueError, TypeError, KeyError):
                 return None
             # The last build's diagnostics, but each changed file's own are its new ones.
-            diagnostics = _replaced(last.diagnostics, [d for _, old, _, _ in patched for d in old.diagnostics],
-                                    [d for _, _, new, _ in patched for d in new.diagnostics])
+            diagnostics = _replaced(last.diagnostics, [d for old, _ in patched for d in old.diagnostics],
+                                    new_diagnostics)
             if diagnostics is None:
                 return None
-            report = BuildReport(found=len(sources), published=last.published, diagnostics=diagnostics,
-                                 feeds=feeds, output=None, parsed=len(changed))
-            articles = []
-            for _, _, new, digest in patched:
+            articles = []  # whose pages are rendered: the changed ones with the dates grouping gave them, the new
+            for _, new in patched:
                 assert new.article is not None, "checked above"
-                self.keys[new.source] = cache.parse_key(self.fingerprint, new.source, digest)
                 dates = last.moved.get(new.source)
                 articles.append(new.article if dates is None else replace(
                     new.article, published=cache.decode_time(dates[0]), updated=cache.decode_time(dates[1])))
-            touched = {new.source for _, _, new, _ in patched}
-            redo = [feed for feed in feeds if any(a.source in touched for a in feed.entries)]
+            full = {a.source: a for a in self.hydrated([a for a, _ in joining])}
+            articles += full.values()
+            touched = {new.source for _, new in patched}
+            placed = self.joined(feeds, [(full[a.source], joins) for a, joins in joining])
+            if placed is None:
+                return None
+            feeds, joined = placed
+            redo = [feed for feed in feeds if feed.path in joined or any(a.source in touched for a in feed.entries)]
+            report = BuildReport(found=len(sources), published=last.published + len(joining),
+                                 diagnostics=diagnostics, feeds=feeds, output=None, parsed=len(digests))
 
             made = _Made()
             self.progress.stage(Stage.RENDER, len(FEED_RENDERERS) * len(redo) + len(articles))
@@ -1036,13 +1070,42 @@ class _Build:
             if publication.carry_over():
                 return None  # a file of the output is gone or was changed since: a full build puts it back
             published = publication.finish()
-        for i, _, _, digest in patched:
+        for i, digest in digests.items():
             hashes[i] = digest  # of the bytes parsed: the stamps and the next build go by these
         report = replace(report, output=published)
         with contextlib.suppress(CacheError):  # published: a cache that fails now only makes the next build slower
             self.store.put_published((key, path, published.files[path]) for key, path in made.rendered)
-            self.remember(sources, hashes, report, last.moved, last.unpublished)
+            self.remember(sources, hashes, report, last.moved, frozenset(unpublished), index)
         return report
+
+    def new_id(self, article: Article, names: set[str]) -> bool:
+        """Whether the id of `article`, a new file, is surely no other file's: ids are made from
+        the file's path without `.txt` (`ids.entry_id`), so only `x` and `x.txt` can share one."""
+        if article.id != entry_id(self.settings.id_authority, self.settings.id_date, article.source):
+            return False
+        stem = article.source.removesuffix(".txt")
+        return not ({stem, stem + ".txt"} - {article.source}) & names
+
+    def joined(self, feeds: Sequence[Feed], joining: Sequence[tuple[Article, dict[tuple[FeedKind, str], str]]]) -> \
+            tuple[tuple[Feed, ...], set[str]] | None:
+        """`feeds` with each new article in the feeds it joins (`group.admit`), in its place; and
+        the paths of the feeds that changed. None when a bio may change an author feed's subtitle."""
+        cap = self.settings.entries_per_feed
+        result, paths = [], set()
+        for feed in feeds:
+            mine = [a for a, joins in joining if feed.kind is FeedKind.ALL or (feed.kind, feed.key) in joins]
+            if feed.kind is FeedKind.AUTHOR and not all(
+                    keeps_subtitle(feed, joins[(feed.kind, feed.key)], a) for a, joins in joining
+                    if (feed.kind, feed.key) in joins):
+                return None
+            if mine:
+                entries = list(feed.entries)
+                for article in mine:
+                    bisect.insort(entries, article, key=_newest_first)
+                feed = replace(feed, entries=tuple(entries[:cap]), total=feed.total + len(mine))
+                paths.add(feed.path)
+            result.append(feed)
+        return tuple(result), paths
 
     def restore_feeds(self, feeds: Sequence[FeedValues], moved: Mapping[str, Dates],
                       renamed: Mapping[bytes, bytes] | None = None) -> tuple[Feed, ...]:
@@ -1074,7 +1137,7 @@ class _Build:
         return tuple(restored)
 
     def remember(self, sources: Sequence[Source], hashes: Sequence[bytes | None], report: BuildReport,
-                 moved: dict[str, Dates], unpublished: frozenset[str]) -> None:
+                 moved: dict[str, Dates], unpublished: frozenset[str], index: Index) -> None:
         """Store what `unchanged` and `patch` need to answer the next build of this output."""
         output = self.settings.output.absolute()
         build_key = self.build_key(sources, hashes)
@@ -1100,7 +1163,12 @@ class _Build:
             build_key=build_key, manifest=manifest, inode=inode, found=report.found, published=report.published,
             diagnostics=cache.encode_diagnostics(report.diagnostics), feeds=tuple(values),
             names=tuple(s.name for s in sources), hashes=tuple(h for h in hashes if h is not None),
-            moved=moved, unpublished=unpublished).encode())
+            moved=moved, unpublished=unpublished, index=index).encode())
+
+
+def _newest_first(article: Article) -> tuple[int, str]:
+    """`group.newest_first`'s order (when no date is on a clock change) as a sort key."""
+    return -microseconds(article.published), article.id
 
 
 def _leave(publication: Publication, opening: Future[Publication]) -> None:

@@ -123,13 +123,81 @@ def test_a_change_grouping_reads_is_built_in_full(
     assert_as_clean(site, report, tmp_path, groupings)
 
 
-def test_new_or_removed_files_are_built_in_full(site: Settings, tmp_path: Path, groupings: list[int]) -> None:
+def add(site: Settings, name: str, change: Callable[[str], str]) -> None:
+    """A new file `name`: article `BYLINED`, changed by `change` (which should move its time)."""
+    (site.articles / name).write_text(change(article(BYLINED).text), "utf-8")
+
+
+def later(text: str) -> str:
+    """The article a day later, under another title: the same category, byline and language."""
+    return text.replace("February 25, 2022 at 6:28 pm", "February 26, 2022 at 9:41 am").replace(
+        "date 2022-02-25", "date 2022-02-26").replace("Housing 3", "Housing, the sequel")
+
+
+ADDED = {
+    "an article in known feeds": ("2022/02/sequel.txt", later, 1),
+    "a file that cannot be published": ("2022/02/empty.txt", lambda text: "", 0),
+    "another spelling, used less than the feed's (two articles by Rafael Larsen)": (
+        "2022/02/sequel.txt", lambda text: later(text).replace("By: Victor Wong", "By: Rafael LARSEN"), 1),
+}
+
+
+@pytest.mark.parametrize(("name", "change", "published"), ADDED.values(), ids=ADDED.keys())
+def test_a_new_file_grouping_can_place_alone_is_patched(
+    site: Settings, tmp_path: Path, groupings: list[int], name: str, change: Callable[[str], str], published: int
+) -> None:
+    first = pipeline.build(site)
+    add(site, name, change)
+    report = pipeline.build(site)
+    assert groupings == [N]
+    assert (report.found, report.parsed, report.published) == (N + 1, 1, first.published + published)
+    assert_as_clean(site, report, tmp_path, groupings)
+
+
+def test_new_files_one_after_another_are_patched(site: Settings, tmp_path: Path, groupings: list[int]) -> None:
     pipeline.build(site)
-    generate(site.articles, N + 1)
-    assert_as_clean(site, pipeline.build(site), tmp_path / "new", groupings)
+    for day in (26, 27, 28):
+        add(site, f"2022/02/day-{day}.txt", lambda text, d=day: later(text).replace(  # type: ignore[misc]
+            "February 26", f"February {d}").replace("2022-02-26", f"2022-02-{d}"))
+        assert_as_clean(site, pipeline.build(site), tmp_path / str(day), groupings)
+    assert groupings == [N]
+
+
+NOT_ALONE = {
+    "a new author": lambda text: later(text).replace("By: Victor Wong", "By: Someone New"),
+    "a new category": lambda text: later(text).replace("Environment\n", "Astronomy\n", 1),
+    "a spelling as used as the feed's, which sorts first": lambda text: later(text).replace(
+        "By: Victor Wong", "By: Omar WONG"),  # Omar Wong wrote one article
+    "the same minute as another": lambda text: later(text).replace("February 26, 2022 at 9:41 am",
+                                                                    "February 25, 2022 at 6:28 pm"),
+    "another language": lambda text: later(text).replace("date 2022-02-26 en English", "date 2022-02-26 de German"),
+    "a newer bio of its author": lambda text: later(text).replace("Victor Wong Mountain climate",
+                                                                  "Victor Wong now covers climate"),
+}
+
+
+@pytest.mark.parametrize("change", NOT_ALONE.values(), ids=NOT_ALONE.keys())
+def test_a_new_file_that_moves_others_is_built_in_full(
+    site: Settings, tmp_path: Path, groupings: list[int], change: Callable[[str], str]
+) -> None:
+    pipeline.build(site)
+    add(site, "2022/02/sequel.txt", change)
+    assert_as_clean(site, pipeline.build(site), tmp_path, groupings)
+    assert groupings == [N, N + 1]
+
+
+def test_a_removed_file_is_built_in_full(site: Settings, tmp_path: Path, groupings: list[int]) -> None:
+    pipeline.build(site)
     (site.articles / article(0).name).unlink()
-    assert_as_clean(site, pipeline.build(site), tmp_path / "removed", groupings)
-    assert groupings == [N, N + 1, N]
+    assert_as_clean(site, pipeline.build(site), tmp_path, groupings)
+    assert groupings == [N, N - 1]
+
+
+def test_new_files_of_the_corpus_build_as_clean(site: Settings, tmp_path: Path, groupings: list[int]) -> None:
+    pipeline.build(site)
+    for count in (N + 1, N + 3, N + 8):
+        generate(site.articles, count)  # most name new authors: patched or not, the bytes are a clean build's
+        assert_as_clean(site, pipeline.build(site), tmp_path / str(count), groupings)
 
 
 def test_an_article_moved_apart_from_its_twin_keeps_its_moved_time(
@@ -202,22 +270,29 @@ def test_grouping_fields_leave_out_only_what_grouping_never_reads() -> None:
         assert grouping_fields(other) != grouping_fields(a)
 
 
+def a_last_build(names: tuple[str, ...], hashes: tuple[bytes, ...]) -> LastBuild:
+    index = group([make_article(n) for n in range(3)], make_settings(Path("a"), Path("o"))).index
+    return LastBuild(build_key=b"k", manifest=b"m", inode=1, found=len(names), published=1, diagnostics=(),
+                     feeds=(), names=names, hashes=hashes, moved={}, unpublished=frozenset({names[-1]}), index=index)
+
+
 def test_a_record_that_is_not_one_decodes_to_none() -> None:
-    last = LastBuild(build_key=b"k", manifest=b"m", inode=1, found=2, published=1, diagnostics=(), feeds=(),
-                     names=("a.txt", "b.txt"), hashes=(b"1", b"2"), moved={}, unpublished=frozenset({"b.txt"}))
+    last = a_last_build(("a.txt", "b.txt"), (b"1", b"2"))
     assert LastBuild.decode(last.encode()) == last
-    for value in (None, (), (1, 2, 3), ("x",) * 12, (*last.encode()[:-3], ("a.txt",), *last.encode()[-2:])):
+    encoded = last.encode()
+    for value in (None, (), (1, 2, 3), ("x",) * 13, (*encoded[:-4], ("a.txt",), *encoded[-3:]),
+                  (*encoded[:-1], ((), False, (), 1, 2)), (*encoded[:-1], (("x",), False, (), 1, 2))):
         assert LastBuild.decode(value) is None
 
 
-def test_changed_names_the_files_whose_bytes_changed() -> None:
-    last = LastBuild(build_key=b"k", manifest=b"m", inode=1, found=3, published=3, diagnostics=(), feeds=(),
-                     names=("a", "b", "c"), hashes=(b"1", b"2", b"3"), moved={}, unpublished=frozenset())
-    assert last.changed(["a", "b", "c"], [b"1", b"x", b"3"]) == [1]
-    assert last.changed(["a", "b", "c"], [b"1", b"2", b"3"]) == []
-    assert last.changed(["a", "b"], [b"1", b"2"]) is None
-    assert last.changed(["a", "b", "d"], [b"1", b"2", b"3"]) is None
-    assert last.changed(["a", "b", "c"], [b"1", None, b"3"]) is None
+def test_diff_names_the_files_changed_and_added() -> None:
+    last = a_last_build(("a", "b", "c"), (b"1", b"2", b"3"))
+    assert last.diff(["a", "b", "c"], [b"1", b"x", b"3"]) == ([1], [])
+    assert last.diff(["a", "b", "c"], [b"1", b"2", b"3"]) == ([], [])
+    assert last.diff(["a", "aa", "b", "c", "d"], [b"1", b"5", b"2", b"x", b"4"]) == ([3], [1, 4])
+    assert last.diff(["a", "b"], [b"1", b"2"]) is None
+    assert last.diff(["a", "b", "d"], [b"1", b"2", b"3"]) is None
+    assert last.diff(["a", "b", "c"], [b"1", None, b"3"]) is None
 
 
 @pytest.mark.parametrize("damage", ["a byte changed", "cut short", "gone"])
@@ -254,3 +329,15 @@ def test_a_patch_swaps_a_files_diagnostics_in_their_places() -> None:
     encoded = cache.encode_diagnostics(pipeline._sorted([*others, *old]))
     assert pipeline._replaced(encoded, old, new) == pipeline._sorted([*others, *new])
     assert pipeline._replaced(encoded, [*old, d("x.txt", 1, Code.NO_TIME)], new) is None
+
+
+def test_a_new_file_whose_id_another_has_is_built_in_full(
+    site: Settings, tmp_path: Path, groupings: list[int]
+) -> None:
+    add(site, "2022/02/sequel.TXT", later)  # its id: articles/2022/02/sequel.TXT
+    pipeline.build(site)
+    add(site, "2022/02/sequel.TXT.txt", lambda text: later(text).replace("February 26", "February 27"))
+    report = pipeline.build(site)
+    assert_as_clean(site, report, tmp_path, groupings)
+    assert groupings == [N + 1, N + 2]
+    assert any(d.code is Code.DUP_ID for d in report.diagnostics)
