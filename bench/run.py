@@ -197,6 +197,11 @@ def recent_article(n: int, seed: int) -> int:
     return max(candidates)[1]
 
 
+def new_article(n: int, seed: int) -> int:
+    """An addition worth timing: the next article the corpus would have that has a byline."""
+    return next(i for i in range(n, n + 1000) if "\nBy: " in article(i, seed).text)
+
+
 TRASH = ".trash"  # sites moved aside during a run, removed after its last measurement
 
 
@@ -275,6 +280,7 @@ def main() -> None:
         index = recent_article(n, args.seed)
         victim = article(index, args.seed)
         path = corpus / victim.name
+        added = corpus / article(new_article(n, args.seed), args.seed).name
         try:
             # The first rebuild starts from the output; every later one from the spare (the
             # output before last), as in CI where each push changes something: time both.
@@ -283,6 +289,11 @@ def main() -> None:
                 one = run_one(corpus, site, use_cache=True, workers=workers)
                 rows.append(table_row(n, f"{label} ({one['changed']} files)", one))
                 print(rows[-1], file=sys.stderr, flush=True)
+            added.parent.mkdir(parents=True, exist_ok=True)
+            added.write_text(article(new_article(n, args.seed), args.seed).text, "utf-8")
+            one = run_one(corpus, site, use_cache=True, workers=workers)
+            rows.append(table_row(n, f"1 added ({one['changed']} files)", one))
+            print(rows[-1], file=sys.stderr, flush=True)
             if args.verify:
                 clean = fresh_site(args.workdir, f"site-{n}-verify")
                 run_one(corpus, clean, use_cache=False, workers=workers)
@@ -292,6 +303,7 @@ def main() -> None:
                 discard(args.workdir, clean)
         finally:
             path.write_text(victim.text, "utf-8")
+            added.unlink(missing_ok=True)
     print(HEADER)
     print("\n".join(rows))
     empty_trash(args.workdir)
