@@ -311,12 +311,21 @@ def _slugged(ordered: Sequence[Article], names: NamesOf, diagnostics: list[Diagn
 
 def keeps_subtitle(feed: Feed, key: str, article: Article) -> bool:
     """Whether `article`, joining the author feed `feed` (of the name whose fold key is `key`),
-    surely leaves its subtitle as it is: it has no bio of that author, or the very one the
-    feed shows (`_bio` takes the newest member's, which the members not kept cannot tell)."""
+    surely leaves its subtitle as it is (`_bio`: the bio of the newest member that has one of
+    that author): it has no such bio, or shows the very one the feed does, or an entry newer
+    than it has one. (Members past the feed's entries are not kept: they cannot tell.)"""
     if not article.bio or fold(article.bio[0]) != key:
         return True
     shown = " ".join(article.bio[1:])
-    return bool(shown) and shown == feed.subtitle
+    if shown and shown == feed.subtitle:
+        return True
+    place = newest_first_key(article)
+    return any(newest_first_key(e) < place and e.bio and fold(e.bio[0]) == key for e in feed.entries)
+
+
+def newest_first_key(article: Article) -> tuple[int, str]:
+    """`newest_first`'s order as a sort key, where no date is on a clock change (`Index.on_a_clock_change`)."""
+    return -microseconds(article.published), article.id
 
 
 def _feed_names(keys: Mapping[str, str], uses: Mapping[str, int]) -> dict[str, str]:

@@ -53,7 +53,7 @@ from feeds.archive import ArchivePage, archive_count, archive_pages
 from feeds.cache import CacheError, PublishedFiles, Record, Stamp, Store, stamp_of
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic, PublishError
-from feeds.group import Index, admit, group, keeps_subtitle, microseconds
+from feeds.group import Index, admit, group, keeps_subtitle, newest_first_key
 from feeds.ids import entry_id
 from feeds.jsonfeed import render_json_feeds
 from feeds.lastbuild import Dates, FeedValues, LastBuild, grouping_fields
@@ -483,6 +483,7 @@ class _Build:
         self.pool: ProcessPoolExecutor | None = None  # the worker processes, while they run
         self.shared: str | None = None  # the new output's folder, when the workers may write into it
         self.waiting: set[str] = set()  # sources whose page a worker left for after grouping
+        self.parsed_early = 0  # files a patch that did not work out parsed (and stored) before the full build
         # Pages rendered by the workers after grouping: (article, key, put before) and the pages.
         self.late: deque[tuple[list[tuple[Article, bytes, bool]], Future[list[Rendered | Written | None]]]] = deque()
 
@@ -539,7 +540,7 @@ class _Build:
             feeds = self.hydrate_feeds(grouped.feeds)
             diagnostics = _sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics))
             report = BuildReport(found=len(sources), published=len(grouped.published), diagnostics=diagnostics,
-                                 feeds=feeds, output=None, parsed=fresh)
+                                 feeds=feeds, output=None, parsed=fresh + self.parsed_early)
             if publication is None:
                 return report
 
@@ -1010,6 +1011,7 @@ class _Build:
             index, joins = admitted
             joining.append((parsed.article, joins))
         self.store.put(records)
+        self.parsed_early = len(records)
 
         self.progress.stage(Stage.GROUP, None)
         publication = Publication(output)
@@ -1101,7 +1103,7 @@ class _Build:
             if mine:
                 entries = list(feed.entries)
                 for article in mine:
-                    bisect.insort(entries, article, key=_newest_first)
+                    bisect.insort(entries, article, key=newest_first_key)
                 feed = replace(feed, entries=tuple(entries[:cap]), total=feed.total + len(mine))
                 paths.add(feed.path)
             result.append(feed)
@@ -1164,11 +1166,6 @@ class _Build:
             diagnostics=cache.encode_diagnostics(report.diagnostics), feeds=tuple(values),
             names=tuple(s.name for s in sources), hashes=tuple(h for h in hashes if h is not None),
             moved=moved, unpublished=unpublished, index=index).encode())
-
-
-def _newest_first(article: Article) -> tuple[int, str]:
-    """`group.newest_first`'s order (when no date is on a clock change) as a sort key."""
-    return -microseconds(article.published), article.id
 
 
 def _leave(publication: Publication, opening: Future[Publication]) -> None:
