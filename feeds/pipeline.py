@@ -964,44 +964,34 @@ class _Build:
             return None
         changed, added = diff
         self.progress.stage(Stage.PARSE, len(changed) + len(added))
+        now = self.parsed_now(sources, [*changed, *added], hashes)
+        if now is None:
+            return None
         old_keys = [cache.parse_key(self.fingerprint, sources[i].name, last.hashes[i]) for i in changed]
         old_lights = self.store.light(old_keys)
-        records: list[tuple[bytes, Record]] = []
         renamed: dict[bytes, bytes] = {}  # old parse key -> new
         patched: list[tuple[Parsed, Parsed]] = []  # (as it was, as it is) of each changed file
-        digests: dict[int, bytes] = {}  # source index -> hash of the bytes parsed
         for i, old_key in zip(changed, old_keys, strict=True):
             source = sources[i]
             light = old_lights.get(old_key)
             if source.name in last.unpublished or light is None:
                 return None
-            digest, record, _ = _parse_file(source.name, source.path, self.settings, page=False)
-            self.progress.advance(Stage.PARSE)
-            old, new = self.decode(source.name, None, light), self.decode(source.name, None, record.light)
-            if digest is None or old is None or new is None or old.article is None or new.article is None \
+            old, (digest, new) = self.decode(source.name, None, light), now[i]
+            if old is None or old.article is None or new.article is None \
                     or grouping_fields(old.article) != grouping_fields(new.article):
                 return None
-            digests[i] = digest
             renamed[old_key] = self.keys[source.name] = cache.parse_key(self.fingerprint, source.name, digest)
-            records.append((renamed[old_key], record))
             patched.append((old, new))
         index, unpublished = last.index, set(last.unpublished)
         joining: list[tuple[Article, dict[tuple[FeedKind, str], str]]] = []  # each new article, the feeds it joins
         new_diagnostics = [d for _, new in patched for d in new.diagnostics]
         names = {s.name for s in sources} if added else set()
         for i in added:
-            source = sources[i]
-            digest, record, _ = _parse_file(source.name, source.path, self.settings, page=False)
-            self.progress.advance(Stage.PARSE)
-            parsed = self.decode(source.name, None, record.light)
-            if digest is None or parsed is None:
-                return None
-            digests[i] = digest
-            self.keys[source.name] = cache.parse_key(self.fingerprint, source.name, digest)
-            records.append((self.keys[source.name], record))
+            digest, parsed = now[i]
+            self.keys[parsed.source] = cache.parse_key(self.fingerprint, parsed.source, digest)
             new_diagnostics += parsed.diagnostics
             if parsed.article is None:
-                unpublished.add(source.name)
+                unpublished.add(parsed.source)
                 continue
             if not self.new_id(parsed.article, names):
                 return None
@@ -1010,8 +1000,6 @@ class _Build:
                 return None
             index, joins = admitted
             joining.append((parsed.article, joins))
-        self.store.put(records)
-        self.parsed_early = len(records)
 
         self.progress.stage(Stage.GROUP, None)
         publication = Publication(output)
@@ -1045,7 +1033,7 @@ class _Build:
             feeds, joined = placed
             redo = [feed for feed in feeds if feed.path in joined or any(a.source in touched for a in feed.entries)]
             report = BuildReport(found=len(sources), published=last.published + len(joining),
-                                 diagnostics=diagnostics, feeds=feeds, output=None, parsed=len(digests))
+                                 diagnostics=diagnostics, feeds=feeds, output=None, parsed=self.parsed_early)
 
             made = _Made()
             self.progress.stage(Stage.RENDER, len(FEED_RENDERERS) * len(redo) + len(articles))
@@ -1072,13 +1060,39 @@ class _Build:
             if publication.carry_over():
                 return None  # a file of the output is gone or was changed since: a full build puts it back
             published = publication.finish()
-        for i, digest in digests.items():
+        for i, (digest, _) in now.items():
             hashes[i] = digest  # of the bytes parsed: the stamps and the next build go by these
         report = replace(report, output=published)
         with contextlib.suppress(CacheError):  # published: a cache that fails now only makes the next build slower
             self.store.put_published((key, path, published.files[path]) for key, path in made.rendered)
             self.remember(sources, hashes, report, last.moved, frozenset(unpublished), index)
         return report
+
+    def parsed_now(self, sources: Sequence[Source], indexes: Sequence[int],
+                   hashes: Sequence[bytes | None]) -> dict[int, tuple[bytes, Parsed]] | None:
+        """Each of these sources as it is now: the hash of its bytes and what they parse into,
+        from the store when those bytes were parsed before, else parsed here (and stored);
+        None when one cannot be read."""
+        keys = {i: cache.parse_key(self.fingerprint, sources[i].name, digest)
+                for i in indexes if (digest := hashes[i]) is not None}
+        known = self.store.light(list(keys.values()))
+        result: dict[int, tuple[bytes, Parsed]] = {}
+        records: list[tuple[bytes, Record]] = []
+        for i in indexes:
+            source, digest = sources[i], hashes[i]
+            light = known.get(keys[i]) if i in keys else None
+            parsed = self.decode(source.name, None, light) if light is not None else None
+            if digest is None or parsed is None:
+                digest, record, _ = _parse_file(source.name, source.path, self.settings, page=False)
+                parsed = self.decode(source.name, None, record.light)
+                if digest is None or parsed is None:
+                    return None
+                records.append((cache.parse_key(self.fingerprint, source.name, digest), record))
+            self.progress.advance(Stage.PARSE)
+            result[i] = (digest, parsed)
+        self.store.put(records)
+        self.parsed_early = len(records)
+        return result
 
     def new_id(self, article: Article, names: set[str]) -> bool:
         """Whether the id of `article`, a new file, is surely no other file's: ids are made from

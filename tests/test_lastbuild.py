@@ -351,3 +351,14 @@ def test_a_new_file_whose_id_another_has_is_built_in_full(
     assert_as_clean(site, report, tmp_path, groupings)
     assert groupings == [N + 1, N + 2]
     assert any(d.code is Code.DUP_ID for d in report.diagnostics)
+
+
+def test_a_change_taken_back_is_patched_from_the_cache(site: Settings, tmp_path: Path, groupings: list[int]) -> None:
+    pipeline.build(site)
+    edit(site, BYLINED, PATCHED["the text"])
+    assert pipeline.build(site).parsed == 1
+    (site.articles / article(BYLINED).name).write_text(article(BYLINED).text, "utf-8")
+    report = pipeline.build(site)
+    assert (report.parsed, report.unchanged) == (0, False)  # its bytes were parsed by the first build
+    assert_as_clean(site, report, tmp_path, groupings)
+    assert groupings == [N]
