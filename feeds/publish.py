@@ -57,6 +57,8 @@ import os
 import queue
 import shutil
 import stat
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -64,6 +66,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from feeds import _listing as _listing_module
 from feeds.errors import PublishError
 from feeds.render import Rendered
 
@@ -493,22 +496,30 @@ def _inventory(root: Path, manifest: Mapping[str, str], written_by: int) -> dict
     changed since it was written (a write sets the modification time; a hard link edited
     through the output shows here too). Everything else in it is removed."""
     trusted: dict[str, str] = {}
-    pending = [(os.fspath(root), "")]
-    while pending:
-        folder, prefix = pending.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                path = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, path + "/"))
-                    continue
-                digest = manifest.get(path)
-                if digest is not None and entry.is_file(follow_symlinks=False) \
-                        and entry.stat(follow_symlinks=False).st_mtime_ns <= written_by:
-                    trusted[path] = digest
-                else:
-                    os.unlink(entry.path)
+    for path, mtime in _listing(root):
+        digest = manifest.get(path)
+        if digest is not None and 0 <= mtime <= written_by:
+            trusted[path] = digest
+        else:
+            os.unlink(os.path.join(root, path))
     return trusted
+
+
+def _listing(root: Path) -> list[tuple[str, int]]:
+    """(path below `root`, modification time in ns or -1 for what is not a regular file) of every
+    file below `root`, not following links: from a process of its own (feeds/_listing.py), whose
+    `stat` calls then overlap the build's work instead of waiting for this interpreter's lock;
+    here if that cannot run."""
+    script = os.fspath(Path(_listing_module.__file__ or "").resolve())
+    try:
+        done = subprocess.run([sys.executable, "-I", "-S", script, os.fspath(root)],  # noqa: S603 - our own script
+                              capture_output=True, check=True, timeout=3600)
+        fields = done.stdout.split(b"\0")
+        if len(fields) % 2 != 1 or fields[-1]:
+            raise ValueError("a listing cut short")
+        return [(os.fsdecode(path), int(mtime)) for mtime, path in zip(fields[:-1:2], fields[1::2], strict=True)]
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return [(os.fsdecode(path), mtime) for mtime, path in _listing_module.listing(os.fspath(root))]
 
 
 def _make_folder(top: str, folder: str) -> None:
