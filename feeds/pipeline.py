@@ -40,7 +40,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
@@ -383,6 +383,19 @@ class _Made:
     def __init__(self) -> None:
         self.keys: list[bytes] = []
         self.rendered: list[tuple[bytes, str]] = []
+
+
+@dataclass(slots=True, kw_only=True)
+class _Patch:
+    """What a patch renders and remembers (`_Build.plan_patch`), filled in as it is checked."""
+
+    now: dict[int, tuple[bytes, Parsed]]  # source index -> (content hash, parse result) of each file changed or added
+    index: Index  # grouping's, with the new articles
+    unpublished: set[str]
+    renamed: dict[bytes, bytes] = field(default_factory=dict)  # old parse key -> new, of the changed files
+    changed: list[tuple[Parsed, Parsed]] = field(default_factory=list)  # (as it was, as it is)
+    joining: list[tuple[Article, dict[tuple[FeedKind, str], str]]] = field(default_factory=list)  # `group.admit`
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # of the files changed or added
 
 
 class _Chunk:
@@ -959,6 +972,54 @@ class _Build:
         only their pages and the feed documents that list them are rendered, and every other
         file is carried over. None when that is not so: a full build follows. (With archive
         pages, an article's place in them would have to be remembered too: never patched.)"""
+        plan = self.plan_patch(sources, hashes, last)
+        if plan is None:
+            return None
+        self.progress.stage(Stage.GROUP, None)
+        publication = Publication(output)
+        # Opened in a thread, which mostly waits for the spare's listing (a process of its
+        # own: 100,000 stat calls) while this one restores the feeds.
+        opener = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeds-open")
+        opening = opener.submit(publication.__enter__)
+        opener.shutdown(wait=False)
+        with contextlib.ExitStack() as stack:
+            stack.callback(_leave, publication, opening)  # drops the draft unless finished
+            try:
+                feeds = self.restore_feeds(last.feeds, last.moved, plan.renamed)
+            except (ValueError, TypeError, KeyError):
+                return None
+            # The last build's diagnostics, but each changed file's own are its new ones.
+            diagnostics = _replaced(last.diagnostics, [d for old, _ in plan.changed for d in old.diagnostics],
+                                    plan.diagnostics)
+            full = {a.source: a for a in self.hydrated([a for a, _ in plan.joining])}
+            placed = self.joined(feeds, [(full[a.source], joins) for a, joins in plan.joining])
+            if diagnostics is None or placed is None:
+                return None
+            feeds, joined = placed
+            touched = {new.source for _, new in plan.changed}
+            redo = [feed for feed in feeds if feed.path in joined or any(a.source in touched for a in feed.entries)]
+            articles = [self.as_grouped(new, last) for _, new in plan.changed] + list(full.values())
+            made = _Made()
+            files = self.patch_files(feeds, redo, articles, made)
+            self.progress.stage(Stage.PUBLISH, None)
+            opening.result()  # raises what opening it raised
+            for file in files:
+                publication.put(file)
+            if publication.carry_over():
+                return None  # a file of the output is gone or was changed since: a full build puts it back
+            published = publication.finish()
+        for i, (digest, _) in plan.now.items():
+            hashes[i] = digest  # of the bytes parsed: the stamps and the next build go by these
+        report = BuildReport(found=len(sources), published=last.published + len(plan.joining),
+                             diagnostics=diagnostics, feeds=feeds, output=published, parsed=self.parsed_early)
+        with contextlib.suppress(CacheError):  # published: a cache that fails now only makes the next build slower
+            self.store.put_published((key, path, published.files[path]) for key, path in made.rendered)
+            self.remember(sources, hashes, report, last.moved, plan.unpublished, plan.index)
+        return report
+
+    def plan_patch(self, sources: Sequence[Source], hashes: Sequence[bytes | None], last: LastBuild) -> _Patch | None:
+        """What `patch` does, when the files changed since `last` allow it: each parsed (or
+        found in the cache), and checked against what the last build knew."""
         diff = last.diff([s.name for s in sources], hashes)
         if diff is None or not any(diff) or len(diff[0]) + len(diff[1]) > PATCH_AT_MOST:
             return None
@@ -969,104 +1030,63 @@ class _Build:
             return None
         old_keys = [cache.parse_key(self.fingerprint, sources[i].name, last.hashes[i]) for i in changed]
         old_lights = self.store.light(old_keys)
-        renamed: dict[bytes, bytes] = {}  # old parse key -> new
-        patched: list[tuple[Parsed, Parsed]] = []  # (as it was, as it is) of each changed file
+        plan = _Patch(now=now, index=last.index, unpublished=set(last.unpublished))
         for i, old_key in zip(changed, old_keys, strict=True):
-            source = sources[i]
+            name = sources[i].name
             light = old_lights.get(old_key)
-            if source.name in last.unpublished or light is None:
-                return None
-            old, (digest, new) = self.decode(source.name, None, light), now[i]
+            old = self.decode(name, None, light) if light is not None and name not in last.unpublished else None
+            digest, new = now[i]
             if old is None or old.article is None or new.article is None \
                     or grouping_fields(old.article) != grouping_fields(new.article):
                 return None
-            renamed[old_key] = self.keys[source.name] = cache.parse_key(self.fingerprint, source.name, digest)
-            patched.append((old, new))
-        index, unpublished = last.index, set(last.unpublished)
-        joining: list[tuple[Article, dict[tuple[FeedKind, str], str]]] = []  # each new article, the feeds it joins
-        new_diagnostics = [d for _, new in patched for d in new.diagnostics]
+            plan.renamed[old_key] = self.keys[name] = cache.parse_key(self.fingerprint, name, digest)
+            plan.changed.append((old, new))
+            plan.diagnostics += new.diagnostics
         names = {s.name for s in sources} if added else set()
         for i in added:
             digest, parsed = now[i]
             self.keys[parsed.source] = cache.parse_key(self.fingerprint, parsed.source, digest)
-            new_diagnostics += parsed.diagnostics
+            plan.diagnostics += parsed.diagnostics
             if parsed.article is None:
-                unpublished.add(parsed.source)
+                plan.unpublished.add(parsed.source)
                 continue
-            if not self.new_id(parsed.article, names):
-                return None
-            admitted = admit(index, parsed.article)
+            admitted = admit(plan.index, parsed.article) if self.new_id(parsed.article, names) else None
             if admitted is None:
                 return None
-            index, joins = admitted
-            joining.append((parsed.article, joins))
+            plan.index, joins = admitted
+            plan.joining.append((parsed.article, joins))
+        return plan
 
-        self.progress.stage(Stage.GROUP, None)
-        publication = Publication(output)
-        # Opened meanwhile: it walks the spare (0.4 s of stat calls at 100,000 files).
-        opener = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeds-open")
-        opening = opener.submit(publication.__enter__)
-        opener.shutdown(wait=False)
-        with contextlib.ExitStack() as stack:
-            stack.callback(_leave, publication, opening)  # drops the draft unless finished
-            try:
-                feeds = self.restore_feeds(last.feeds, last.moved, renamed)
-            except (ValueError, TypeError, KeyError):
-                return None
-            # The last build's diagnostics, but each changed file's own are its new ones.
-            diagnostics = _replaced(last.diagnostics, [d for old, _ in patched for d in old.diagnostics],
-                                    new_diagnostics)
-            if diagnostics is None:
-                return None
-            articles = []  # whose pages are rendered: the changed ones with the dates grouping gave them, the new
-            for _, new in patched:
-                assert new.article is not None, "checked above"
-                dates = last.moved.get(new.source)
-                articles.append(new.article if dates is None else replace(
-                    new.article, published=cache.decode_time(dates[0]), updated=cache.decode_time(dates[1])))
-            full = {a.source: a for a in self.hydrated([a for a, _ in joining])}
-            articles += full.values()
-            touched = {new.source for _, new in patched}
-            placed = self.joined(feeds, [(full[a.source], joins) for a, joins in joining])
-            if placed is None:
-                return None
-            feeds, joined = placed
-            redo = [feed for feed in feeds if feed.path in joined or any(a.source in touched for a in feed.entries)]
-            report = BuildReport(found=len(sources), published=last.published + len(joining),
-                                 diagnostics=diagnostics, feeds=feeds, output=None, parsed=self.parsed_early)
+    def as_grouped(self, parsed: Parsed, last: LastBuild) -> Article:
+        """A changed file's article with the dates grouping gave it last time (`untie`)."""
+        assert parsed.article is not None, "a patch changes articles only"
+        dates = last.moved.get(parsed.source)
+        if dates is None:
+            return parsed.article
+        return replace(parsed.article, published=cache.decode_time(dates[0]), updated=cache.decode_time(dates[1]))
 
-            made = _Made()
-            self.progress.stage(Stage.RENDER, len(FEED_RENDERERS) * len(redo) + len(articles))
-            files: list[Rendered] = []
-            for feed in redo:
-                for renderer in FEED_RENDERERS:
-                    key = self.render_key(feed, renderer.__qualname__, feed.entries, skip=("entries",))
-                    rendered = _render_job(_FeedJob(feed=feed, renderer=renderer), self.settings)
-                    made.rendered += ((key, f.path) for f in rendered)
-                    files += rendered
-                    self.progress.advance(Stage.RENDER)
-            files += site_pages(feeds, self.settings)
-            for article in self.hydrated(articles):
-                page = article_page(article, self.settings)
-                page_key = self.page_key(article)
-                if page_key is not None:
-                    made.rendered.append((page_key, page.path))
-                files.append(page)
+    def patch_files(self, feeds: Sequence[Feed], redo: Sequence[Feed], articles: Sequence[Article],
+                    made: _Made) -> list[Rendered]:
+        """The files a patch renders: the documents of the feeds `redo`, the site's pages, the
+        pages of `articles`."""
+        self.progress.stage(Stage.RENDER, len(FEED_RENDERERS) * len(redo) + len(articles))
+        files: list[Rendered] = []
+        for feed in redo:
+            for renderer in FEED_RENDERERS:
+                key = self.render_key(feed, renderer.__qualname__, feed.entries, skip=("entries",))
+                rendered = _render_job(_FeedJob(feed=feed, renderer=renderer), self.settings)
+                made.rendered += ((key, f.path) for f in rendered)
+                files += rendered
                 self.progress.advance(Stage.RENDER)
-            self.progress.stage(Stage.PUBLISH, None)
-            opening.result()  # raises what opening it raised
-            for file in files:
-                publication.put(file)
-            if publication.carry_over():
-                return None  # a file of the output is gone or was changed since: a full build puts it back
-            published = publication.finish()
-        for i, (digest, _) in now.items():
-            hashes[i] = digest  # of the bytes parsed: the stamps and the next build go by these
-        report = replace(report, output=published)
-        with contextlib.suppress(CacheError):  # published: a cache that fails now only makes the next build slower
-            self.store.put_published((key, path, published.files[path]) for key, path in made.rendered)
-            self.remember(sources, hashes, report, last.moved, frozenset(unpublished), index)
-        return report
+        files += site_pages(feeds, self.settings)
+        for article in self.hydrated(articles):
+            page = article_page(article, self.settings)
+            page_key = self.page_key(article)
+            if page_key is not None:
+                made.rendered.append((page_key, page.path))
+            files.append(page)
+            self.progress.advance(Stage.RENDER)
+        return files
 
     def parsed_now(self, sources: Sequence[Source], indexes: Sequence[int],
                    hashes: Sequence[bytes | None]) -> dict[int, tuple[bytes, Parsed]] | None:
@@ -1153,7 +1173,7 @@ class _Build:
         return tuple(restored)
 
     def remember(self, sources: Sequence[Source], hashes: Sequence[bytes | None], report: BuildReport,
-                 moved: dict[str, Dates], unpublished: frozenset[str], index: Index) -> None:
+                 moved: dict[str, Dates], unpublished: Iterable[str], index: Index) -> None:
         """Store what `unchanged` and `patch` need to answer the next build of this output."""
         output = self.settings.output.absolute()
         build_key = self.build_key(sources, hashes)
@@ -1179,7 +1199,7 @@ class _Build:
             build_key=build_key, manifest=manifest, inode=inode, found=report.found, published=report.published,
             diagnostics=cache.encode_diagnostics(report.diagnostics), feeds=tuple(values),
             names=tuple(s.name for s in sources), hashes=tuple(h for h in hashes if h is not None),
-            moved=moved, unpublished=unpublished, index=index).encode())
+            moved=moved, unpublished=frozenset(unpublished), index=index).encode())
 
 
 def _leave(publication: Publication, opening: Future[Publication]) -> None:
