@@ -309,18 +309,72 @@ def _slugged(ordered: Sequence[Article], names: NamesOf, diagnostics: list[Diagn
     return result, Names(spellings=keys, uses=dict(uses), slugs=slug_of, collided=collided)
 
 
-def keeps_subtitle(feed: Feed, key: str, article: Article) -> bool:
+def retire(index: Index, article: Article) -> tuple[Index, dict[tuple[FeedKind, str], str]] | None:
+    """`admit` the other way: whether `article`, one of the articles `index` was made of, can
+    leave them without moving another; then the index without it, and the (kind, slug) of each
+    category and author feed it leaves, with the fold key of its name. None when it was tied
+    with another (`untie` moved one of them), its feed would go, another spelling would name
+    its feed, it touches a slug collision, or a date is on a clock change."""
+    moment = microseconds(article.updated)
+    low = bisect.bisect_left(index.instants, moment - _NEAR)
+    high = bisect.bisect_right(index.instants, moment + _NEAR)
+    if high - low != 1 or index.instants[low] != moment:
+        return None
+    if index.on_a_clock_change or index.languages != {article.language}:
+        return None
+    left: dict[tuple[FeedKind, str], str] = {}
+    names = {}
+    for kind, known, named in ((FeedKind.CATEGORY, index.categories, _category(article)),
+                               (FeedKind.AUTHOR, index.authors, _authors(article))):
+        retired = _retire_names(known, named)
+        if retired is None:
+            return None
+        names[kind] = retired[0]
+        left.update(((kind, slug), key) for slug, key in retired[1].items())
+    return replace(index, instants=index.instants[:low] + index.instants[high:],
+                   categories=names[FeedKind.CATEGORY], authors=names[FeedKind.AUTHOR]), left
+
+
+def _retire_names(known: Names, named: Iterable[Author | Category]) -> tuple[Names, dict[str, str]] | None:
+    """`known` with `named` used once less each, and the slugs of their feeds (-> fold key); None
+    when a feed would lose its last member or its name, or one touches a collision."""
+    spellings, uses = dict(known.spellings), dict(known.uses)
+    slugs = {}
+    for name in named:
+        key = spellings.get(name.name)
+        if key is None or key in known.collided or uses.get(name.name, 0) < 1:
+            return None
+        uses[name.name] -= 1
+        if not uses[name.name]:
+            del uses[name.name], spellings[name.name]
+        slugs[known.slugs[key]] = key
+    for key in set(slugs.values()):
+        remaining = {s: k for s, k in spellings.items() if k == key}
+        if not remaining or _feed_names(remaining, uses)[key] != \
+                _feed_names({s: k for s, k in known.spellings.items() if k == key}, known.uses)[key]:
+            return None
+    return replace(known, spellings=spellings, uses=uses), slugs
+
+
+def keeps_subtitle(feed: Feed, key: str, article: Article, *, leaving: bool = False) -> bool:
     """Whether `article`, joining the author feed `feed` (of the name whose fold key is `key`),
-    surely leaves its subtitle as it is (`_bio`: the bio of the newest member that has one of
-    that author): it has no such bio, or shows the very one the feed does, or an entry newer
-    than it has one. (Members past the feed's entries are not kept: they cannot tell.)"""
+    or `leaving` it, surely leaves its subtitle as it is (`_bio`: the bio of the newest member
+    that has one of that author). So it is when the article has no such bio, or when the bio
+    the feed shows after it comes from an entry newer than the article, or is the same text.
+    (Members past the feed's entries are not kept: they cannot tell.)"""
     if not article.bio or fold(article.bio[0]) != key:
         return True
-    shown = " ".join(article.bio[1:])
-    if shown and shown == feed.subtitle:
-        return True
     place = newest_first_key(article)
-    return any(newest_first_key(e) < place and e.bio and fold(e.bio[0]) == key for e in feed.entries)
+    if not leaving:
+        shown = " ".join(article.bio[1:])
+        if shown and shown == feed.subtitle:
+            return True
+        return any(newest_first_key(e) < place and e.bio and fold(e.bio[0]) == key for e in feed.entries)
+    for entry in feed.entries:  # newest first: the first with a bio of that author gives the subtitle
+        if entry.source != article.source and entry.bio and fold(entry.bio[0]) == key:
+            shown = " ".join(entry.bio[1:])
+            return newest_first_key(entry) < place or (bool(shown) and shown == feed.subtitle)
+    return False
 
 
 def newest_first_key(article: Article) -> tuple[int, str]:

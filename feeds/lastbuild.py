@@ -29,7 +29,8 @@ FeedValues = tuple[tuple[tuple[str, Any], ...], tuple[bytes, ...]]
 Dates = tuple[Any, Any]
 """An article's `published` and `updated` as `cache.encode_time` writes them."""
 
-_VERSION = 3
+_VERSION = 4
+BEYOND = 10  # members kept after each feed's entries: what a removal from its entries brings up
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,46 +47,49 @@ class LastBuild:
     moved: dict[str, Dates]  # source -> its dates as grouping left them, where they differ from its file's
     unpublished: frozenset[str]  # sources without an article in the feeds: unreadable, errors, duplicate ids
     index: Index  # what grouping learnt: enough to add an article without grouping again
+    beyond: tuple[tuple[bytes, ...], ...]  # each feed's next members after its entries (parse keys, a prefix)
 
     def encode(self) -> tuple[Any, ...]:
         return (_VERSION, self.build_key, self.manifest, self.inode, self.found, self.published,
                 self.diagnostics, self.feeds, self.names, self.hashes, self.moved, tuple(sorted(self.unpublished)),
-                _encode_index(self.index))
+                _encode_index(self.index), self.beyond)
 
     @classmethod
     def decode(cls, value: Any) -> LastBuild | None:
         """The record `encode` made, or None for anything else."""
         try:
             (version, build_key, manifest, inode, found, published, diagnostics, feeds, names, hashes, moved,
-             unpublished, index) = value
+             unpublished, index, beyond) = value
             if version != _VERSION or not (isinstance(build_key, bytes) and isinstance(manifest, bytes)
                                            and isinstance(names, tuple) and isinstance(hashes, tuple)
-                                           and isinstance(moved, dict) and len(names) == len(hashes)):
+                                           and isinstance(moved, dict) and len(names) == len(hashes)
+                                           and isinstance(beyond, tuple) and len(beyond) == len(feeds)):
                 return None
             return cls(build_key=build_key, manifest=manifest, inode=int(inode), found=int(found),
                        published=int(published), diagnostics=tuple(diagnostics), feeds=tuple(feeds), names=names,
-                       hashes=hashes, moved=moved, unpublished=frozenset(unpublished), index=_decode_index(index))
+                       hashes=hashes, moved=moved, unpublished=frozenset(unpublished), index=_decode_index(index),
+                       beyond=tuple(tuple(keys) for keys in beyond))
         except (TypeError, ValueError, AttributeError):
             return None
 
-    def diff(self, names: Sequence[str], hashes: Sequence[bytes | None]) -> tuple[list[int], list[int]] | None:
-        """The indexes of the sources whose bytes changed since, and of those added since;
-        None when one was removed or cannot be read."""
+    def diff(self, names: Sequence[str], hashes: Sequence[bytes | None]) -> tuple[
+            list[tuple[int, int]], list[int], list[int]] | None:
+        """What changed since: (index in `names`, index in `self.names`) of each source whose
+        bytes changed, the index in `names` of each source added, and the index in
+        `self.names` of each source removed; None when a source cannot be read."""
         if any(h is None for h in hashes):
             return None
         if tuple(names) == self.names:
-            return [i for i, (new, old) in enumerate(zip(hashes, self.hashes, strict=True)) if new != old], []
-        before = dict(zip(self.names, self.hashes, strict=True))
+            return [(i, i) for i, (new, old) in enumerate(zip(hashes, self.hashes, strict=True)) if new != old], [], []
+        before = {name: i for i, name in enumerate(self.names)}
         changed, added = [], []
         for i, (name, digest) in enumerate(zip(names, hashes, strict=True)):
-            old = before.get(name)
+            old = before.pop(name, None)
             if old is None:
                 added.append(i)
-            elif old != digest:
-                changed.append(i)
-        if len(names) - len(added) != len(self.names):
-            return None  # some were removed
-        return changed, added
+            elif self.hashes[old] != digest:
+                changed.append((i, old))
+        return changed, added, sorted(before.values())
 
 
 def _encode_index(index: Index) -> tuple[Any, ...]:

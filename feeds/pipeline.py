@@ -44,6 +44,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
+from itertools import takewhile
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -53,10 +54,10 @@ from feeds.archive import ArchivePage, archive_count, archive_pages
 from feeds.cache import CacheError, PublishedFiles, Record, Stamp, Store, stamp_of
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic, PublishError
-from feeds.group import Index, admit, group, keeps_subtitle, newest_first_key
+from feeds.group import Index, admit, group, keeps_subtitle, newest_first_key, retire
 from feeds.ids import entry_id
 from feeds.jsonfeed import render_json_feeds
-from feeds.lastbuild import Dates, FeedValues, LastBuild, grouping_fields
+from feeds.lastbuild import BEYOND, Dates, FeedValues, LastBuild, grouping_fields
 from feeds.model import Article, Feed, FeedKind
 from feeds.normalize import normalize
 from feeds.pages import article_page, page_path, site_pages
@@ -395,7 +396,9 @@ class _Patch:
     renamed: dict[bytes, bytes] = field(default_factory=dict)  # old parse key -> new, of the changed files
     changed: list[tuple[Parsed, Parsed]] = field(default_factory=list)  # (as it was, as it is)
     joining: list[tuple[Article, dict[tuple[FeedKind, str], str]]] = field(default_factory=list)  # `group.admit`
+    leaving: list[tuple[Article, dict[tuple[FeedKind, str], str]]] = field(default_factory=list)  # `group.retire`
     diagnostics: list[Diagnostic] = field(default_factory=list)  # of the files changed or added
+    gone: list[Diagnostic] = field(default_factory=list)  # of the files changed (as they were) or removed
 
 
 class _Chunk:
@@ -578,7 +581,9 @@ class _Build:
                 moved = {a.source: (cache.encode_time(a.published), cache.encode_time(a.updated))
                          for a in grouped.published if a is not original[a.source]}
                 shown = {a.source for a in grouped.published}
-                self.remember(sources, hashes, report, moved, frozenset(original).difference(shown), grouped.index)
+                beyond = [grouped.members[f.path][len(f.entries):len(f.entries) + BEYOND] for f in grouped.feeds]
+                self.remember(sources, hashes, report, moved, frozenset(original).difference(shown), grouped.index,
+                              beyond)
                 self.store.commit()
         return report
 
@@ -954,7 +959,7 @@ class _Build:
         if build_key is None or build_key != last.build_key:
             return None
         try:
-            feeds = self.restore_feeds(last.feeds, last.moved)
+            feeds, _ = self.restore_feeds(last.feeds, last.moved)
             return BuildReport(found=last.found, published=last.published,
                                diagnostics=cache.decode_diagnostics(last.diagnostics),
                                feeds=feeds, output=Published(output=output, files=read_manifest(output),
@@ -985,53 +990,54 @@ class _Build:
         with contextlib.ExitStack() as stack:
             stack.callback(_leave, publication, opening)  # drops the draft unless finished
             try:
-                feeds = self.restore_feeds(last.feeds, last.moved, plan.renamed)
+                feeds, beyond = self.restore_feeds(last.feeds, last.moved, plan.renamed, last.beyond)
             except (ValueError, TypeError, KeyError):
                 return None
-            # The last build's diagnostics, but each changed file's own are its new ones.
-            diagnostics = _replaced(last.diagnostics, [d for old, _ in plan.changed for d in old.diagnostics],
-                                    plan.diagnostics)
-            full = {a.source: a for a in self.hydrated([a for a, _ in plan.joining])}
-            placed = self.joined(feeds, [(full[a.source], joins) for a, joins in plan.joining])
+            # The last build's diagnostics, but each file's own are its new ones.
+            diagnostics = _replaced(last.diagnostics, plan.gone, plan.diagnostics)
+            placed = self.placed(feeds, beyond, plan)
             if diagnostics is None or placed is None:
                 return None
-            feeds, joined = placed
+            feeds, beyond, moved = placed
             touched = {new.source for _, new in plan.changed}
-            redo = [feed for feed in feeds if feed.path in joined or any(a.source in touched for a in feed.entries)]
-            articles = [self.as_grouped(new, last) for _, new in plan.changed] + list(full.values())
+            redo = [feed for feed in feeds if feed.path in moved or any(a.source in touched for a in feed.entries)]
+            articles = [self.as_grouped(new, last) for _, new in plan.changed] + [a for a, _ in plan.joining]
             made = _Made()
             files = self.patch_files(feeds, redo, articles, made)
             self.progress.stage(Stage.PUBLISH, None)
             opening.result()  # raises what opening it raised
             for file in files:
                 publication.put(file)
-            if publication.carry_over():
+            if publication.carry_over(leave_out=[page_path(a, self.settings) for a, _ in plan.leaving]):
                 return None  # a file of the output is gone or was changed since: a full build puts it back
             published = publication.finish()
         for i, (digest, _) in plan.now.items():
             hashes[i] = digest  # of the bytes parsed: the stamps and the next build go by these
-        report = BuildReport(found=len(sources), published=last.published + len(plan.joining),
+        report = BuildReport(found=len(sources), published=last.published + len(plan.joining) - len(plan.leaving),
                              diagnostics=diagnostics, feeds=feeds, output=published, parsed=self.parsed_early)
         with contextlib.suppress(CacheError):  # published: a cache that fails now only makes the next build slower
             self.store.put_published((key, path, published.files[path]) for key, path in made.rendered)
-            self.remember(sources, hashes, report, last.moved, plan.unpublished, plan.index)
+            self.remember(sources, hashes, report, last.moved, plan.unpublished, plan.index, beyond)
         return report
 
     def plan_patch(self, sources: Sequence[Source], hashes: Sequence[bytes | None], last: LastBuild) -> _Patch | None:
         """What `patch` does, when the files changed since `last` allow it: each parsed (or
         found in the cache), and checked against what the last build knew."""
         diff = last.diff([s.name for s in sources], hashes)
-        if diff is None or not any(diff) or len(diff[0]) + len(diff[1]) > PATCH_AT_MOST:
+        if diff is None:
             return None
-        changed, added = diff
+        changed, added, removed = diff
+        if not (changed or added or removed) or len(changed) + len(added) + len(removed) > PATCH_AT_MOST:
+            return None
         self.progress.stage(Stage.PARSE, len(changed) + len(added))
-        now = self.parsed_now(sources, [*changed, *added], hashes)
+        now = self.parsed_now(sources, [*(i for i, _ in changed), *added], hashes)
         if now is None:
             return None
-        old_keys = [cache.parse_key(self.fingerprint, sources[i].name, last.hashes[i]) for i in changed]
+        old_keys = [cache.parse_key(self.fingerprint, last.names[j], last.hashes[j]) for _, j in changed] + \
+                   [cache.parse_key(self.fingerprint, last.names[j], last.hashes[j]) for j in removed]
         old_lights = self.store.light(old_keys)
         plan = _Patch(now=now, index=last.index, unpublished=set(last.unpublished))
-        for i, old_key in zip(changed, old_keys, strict=True):
+        for (i, _), old_key in zip(changed, old_keys, strict=False):
             name = sources[i].name
             light = old_lights.get(old_key)
             old = self.decode(name, None, light) if light is not None and name not in last.unpublished else None
@@ -1042,7 +1048,26 @@ class _Build:
             plan.renamed[old_key] = self.keys[name] = cache.parse_key(self.fingerprint, name, digest)
             plan.changed.append((old, new))
             plan.diagnostics += new.diagnostics
-        names = {s.name for s in sources} if added else set()
+            plan.gone += old.diagnostics
+        names = {s.name for s in sources} if added or removed else set()
+        for j, old_key in zip(removed, old_keys[len(changed):], strict=True):
+            light = old_lights.get(old_key)
+            old = self.decode(last.names[j], None, light) if light is not None else None
+            if old is None:
+                return None
+            plan.gone += old.diagnostics
+            if last.names[j] in last.unpublished:
+                if old.article is not None:
+                    return None  # left out for its id: grouping reported it (E-DUP-ID), not its record
+                plan.unpublished.discard(last.names[j])
+                continue
+            if old.article is None or old.source in last.moved or not self.new_id(old.article, names):
+                return None  # moved apart from another by `untie`, or its id was another file's too
+            retired = retire(plan.index, old.article)
+            if retired is None:
+                return None
+            plan.index, leaves = retired
+            plan.leaving.append((old.article, leaves))
         for i in added:
             digest, parsed = now[i]
             self.keys[parsed.source] = cache.parse_key(self.fingerprint, parsed.source, digest)
@@ -1122,40 +1147,51 @@ class _Build:
         stem = article.source.removesuffix(".txt")
         return not ({stem, stem + ".txt"} - {article.source}) & names
 
-    def joined(self, feeds: Sequence[Feed], joining: Sequence[tuple[Article, dict[tuple[FeedKind, str], str]]]) -> \
-            tuple[tuple[Feed, ...], set[str]] | None:
-        """`feeds` with each new article in the feeds it joins (`group.admit`), in its place; and
-        the paths of the feeds that changed. None when a bio may change an author feed's subtitle."""
-        cap = self.settings.entries_per_feed
-        result, paths = [], set()
-        for feed in feeds:
-            mine = [a for a, joins in joining if feed.kind is FeedKind.ALL or (feed.kind, feed.key) in joins]
-            if feed.kind is FeedKind.AUTHOR and not all(
-                    keeps_subtitle(feed, joins[(feed.kind, feed.key)], a) for a, joins in joining
-                    if (feed.kind, feed.key) in joins):
-                return None
-            if mine:
-                entries = list(feed.entries)
-                for article in mine:
-                    bisect.insort(entries, article, key=newest_first_key)
-                feed = replace(feed, entries=tuple(entries[:cap]), total=feed.total + len(mine))
-                paths.add(feed.path)
+    def placed(self, feeds: Sequence[Feed], beyond: Sequence[Sequence[Article]], plan: _Patch) -> tuple[
+            tuple[Feed, ...], list[list[Article]], set[str]] | None:
+        """`feeds` and the members kept after their entries (`beyond`: the first of the rest, in
+        order), without the articles `plan` removes and with those it adds, each in its place
+        (`newest_first`'s order); and the paths of the feeds that changed. None when that cannot
+        be told: a removed entry whose successor was not kept, or a bio that may change an
+        author feed's subtitle."""
+        result, after, paths = [], [], set()
+        for feed, rest in zip(feeds, beyond, strict=True):
+            entries, more, total = list(feed.entries), list(rest), feed.total
+            for moves, leaving in ((plan.leaving, True), (plan.joining, False)):
+                for article, joins in moves:
+                    if feed.kind is not FeedKind.ALL and (feed.kind, feed.key) not in joins:
+                        continue
+                    if feed.kind is FeedKind.AUTHOR and not keeps_subtitle(
+                            feed, joins[(feed.kind, feed.key)], article, leaving=leaving):
+                        return None
+                    placed = _without(entries, more, total, article) if leaving else \
+                        _with(entries, more, total, article, self.settings.entries_per_feed)
+                    if placed is None:
+                        return None
+                    entries, more, total = placed
+                    paths.add(feed.path)
+            if feed.path in paths:
+                feed = replace(feed, entries=tuple(self.hydrated(entries)), total=total)
             result.append(feed)
-        return tuple(result), paths
+            after.append(more[:BEYOND])
+        return tuple(result), after, paths
 
     def restore_feeds(self, feeds: Sequence[FeedValues], moved: Mapping[str, Dates],
-                      renamed: Mapping[bytes, bytes] | None = None) -> tuple[Feed, ...]:
+                      renamed: Mapping[bytes, bytes] | None = None,
+                      beyond: Sequence[Sequence[bytes]] = ()) -> tuple[tuple[Feed, ...], list[list[Article]]]:
         """The feeds a `LastBuild` remembers, their entries whole again (`renamed`: entries to
-        take from another record); each entry's parse key goes into `self.keys`."""
+        take from another record), and the members kept after each feed's entries (`beyond`,
+        without their text); each article's parse key goes into `self.keys`."""
         renamed = renamed or {}
         keys = sorted({renamed.get(k, k) for _, entry_keys in feeds for k in entry_keys})
-        lights = self.store.light(keys)
-        if len(lights) != len(keys):
+        after = sorted({renamed.get(k, k) for keys_here in beyond for k in keys_here}.difference(keys))
+        lights = self.store.light([*keys, *after])
+        if len(lights) != len(keys) + len(after):
             raise KeyError("an entry's record is gone")  # before asking for texts, which would raise CacheError
         texts = self.store.texts(keys)
         articles: dict[bytes, Article] = {}
-        for key in keys:
-            summary, content = texts[key]
+        for key in [*keys, *after]:
+            summary, content = texts.get(key, ("", ""))
             article, _ = cache.decode_light(lights[key], summary=summary, content_html=content)
             if article is None:
                 raise ValueError("an entry without an article")
@@ -1170,10 +1206,11 @@ class _Build:
             values = dict(items)
             restored.append(Feed(**{**values, "kind": FeedKind(values["kind"])},
                                  entries=tuple(articles[renamed.get(k, k)] for k in entry_keys)))
-        return tuple(restored)
+        return tuple(restored), [[articles[renamed.get(k, k)] for k in keys_here] for keys_here in beyond]
 
     def remember(self, sources: Sequence[Source], hashes: Sequence[bytes | None], report: BuildReport,
-                 moved: dict[str, Dates], unpublished: Iterable[str], index: Index) -> None:
+                 moved: dict[str, Dates], unpublished: Iterable[str], index: Index,
+                 beyond: Sequence[Sequence[Article]]) -> None:
         """Store what `unchanged` and `patch` need to answer the next build of this output."""
         output = self.settings.output.absolute()
         build_key = self.build_key(sources, hashes)
@@ -1199,7 +1236,37 @@ class _Build:
             build_key=build_key, manifest=manifest, inode=inode, found=report.found, published=report.published,
             diagnostics=cache.encode_diagnostics(report.diagnostics), feeds=tuple(values),
             names=tuple(s.name for s in sources), hashes=tuple(h for h in hashes if h is not None),
-            moved=moved, unpublished=frozenset(unpublished), index=index).encode())
+            moved=moved, unpublished=frozenset(unpublished), index=index,
+            beyond=tuple(tuple(self.keys[a.source] for a in takewhile(lambda a: a.source in self.keys, rest))
+                         for rest in beyond)).encode())
+
+
+def _with(entries: list[Article], more: list[Article], total: int, article: Article,
+          cap: int) -> tuple[list[Article], list[Article], int]:
+    """A feed's entries (at most `cap`), the first of its other members (`more`) and its
+    `total`, with `article` among them in its place."""
+    place = newest_first_key(article)
+    complete = len(more) == total - len(entries)  # every member after the entries is kept
+    if len(entries) < cap or place < newest_first_key(entries[-1]):
+        bisect.insort(entries, article, key=newest_first_key)
+        if len(entries) > cap:
+            more.insert(0, entries.pop())
+    elif complete or (more and place < newest_first_key(more[-1])):
+        bisect.insort(more, article, key=newest_first_key)
+    return entries, more, total + 1
+
+
+def _without(entries: list[Article], more: list[Article], total: int,
+             article: Article) -> tuple[list[Article], list[Article], int] | None:
+    """`_with` the other way; None when the member that would take its place was not kept."""
+    kept = [e for e in entries if e.source != article.source]
+    if len(kept) < len(entries):
+        if more:
+            kept.append(more.pop(0))
+        elif total - 1 > len(kept):
+            return None
+        return kept, more, total - 1
+    return entries, [e for e in more if e.source != article.source], total - 1
 
 
 def _leave(publication: Publication, opening: Future[Publication]) -> None:

@@ -145,12 +145,14 @@ class Publication:
         """path -> sha256 of every file of the current output (its manifest)."""
         return self._previous
 
-    def carry_over(self) -> list[str]:
-        """Put every file of the current output that no `put` replaced, as it is there; return
-        the paths of those that are not (gone, or changed since their build), which are left out.
-        For a build that renders only what changed, and knows the rest is as the last build
-        published it."""
-        return self._open().carry_over(self._previous)
+    def carry_over(self, *, leave_out: Iterable[str] = ()) -> list[str]:
+        """Put every file of the current output that no `put` replaced, as it is there, except
+        those of `leave_out`; return the paths of those that are not there (gone, or changed
+        since their build), which are left out too. For a build that renders only what
+        changed, and knows the rest is as the last build published it."""
+        gone = set(leave_out)
+        files = self._previous if not gone else {p: d for p, d in self._previous.items() if p not in gone}
+        return self._open().carry_over(files)
 
     def finish(self) -> Published:
         """Complete the new output and swap it in: every file put, and nothing else."""
