@@ -148,19 +148,13 @@ def admit(index: Index, article: Article) -> tuple[Index, dict[tuple[FeedKind, s
         return None
     if index.languages != {article.language}:
         return None
-    joined: dict[tuple[FeedKind, str], str] = {}
-    names = {}
-    for kind, known, named in ((FeedKind.CATEGORY, index.categories, _category(article)),
-                               (FeedKind.AUTHOR, index.authors, _authors(article))):
-        admitted = _admit_names(known, named)
-        if admitted is None:
-            return None
-        names[kind] = admitted[0]
-        joined.update(((kind, slug), key) for slug, key in admitted[1].items())
+    named = _names_after(index, article, _admit_names)
+    if named is None:
+        return None
+    categories, authors, joined = named
     instants = list(index.instants)
     bisect.insort(instants, moment)
-    return replace(index, instants=tuple(instants), categories=names[FeedKind.CATEGORY],
-                   authors=names[FeedKind.AUTHOR]), joined
+    return replace(index, instants=tuple(instants), categories=categories, authors=authors), joined
 
 
 _NEAR = 120_000_000  # µs
@@ -322,17 +316,31 @@ def retire(index: Index, article: Article) -> tuple[Index, dict[tuple[FeedKind, 
         return None
     if index.on_a_clock_change or index.languages != {article.language}:
         return None
-    left: dict[tuple[FeedKind, str], str] = {}
-    names = {}
+    named = _names_after(index, article, _retire_names)
+    if named is None:
+        return None
+    categories, authors, left = named
+    return replace(index, instants=index.instants[:low] + index.instants[high:], categories=categories,
+                   authors=authors), left
+
+
+NamesStep = Callable[[Names, Iterable[Author | Category]], tuple[Names, dict[str, str]] | None]
+
+
+def _names_after(index: Index, article: Article, step: NamesStep) -> tuple[
+        Names, Names, dict[tuple[FeedKind, str], str]] | None:
+    """The index's categories and authors after `step` (`_admit_names`, `_retire_names`) on
+    the article's, and the (kind, slug) of each feed of theirs, with the fold key of its name."""
+    feeds: dict[tuple[FeedKind, str], str] = {}
+    after = []
     for kind, known, named in ((FeedKind.CATEGORY, index.categories, _category(article)),
                                (FeedKind.AUTHOR, index.authors, _authors(article))):
-        retired = _retire_names(known, named)
-        if retired is None:
+        done = step(known, named)
+        if done is None:
             return None
-        names[kind] = retired[0]
-        left.update(((kind, slug), key) for slug, key in retired[1].items())
-    return replace(index, instants=index.instants[:low] + index.instants[high:],
-                   categories=names[FeedKind.CATEGORY], authors=names[FeedKind.AUTHOR]), left
+        after.append(done[0])
+        feeds.update(((kind, slug), key) for slug, key in done[1].items())
+    return after[0], after[1], feeds
 
 
 def _retire_names(known: Names, named: Iterable[Author | Category]) -> tuple[Names, dict[str, str]] | None:
