@@ -302,16 +302,16 @@ def main() -> None:
                 rows.append(table_row(n, f"{label} ({one['changed']} files)", one))
                 print(rows[-1], file=sys.stderr, flush=True)
             added.parent.mkdir(parents=True, exist_ok=True)
-            tries = []
-            for attempt in range(max(1, args.repeat)):
-                if attempt:
-                    added.unlink()
-                    run_one(corpus, site, use_cache=True, workers=workers)  # not timed: a removal is a full build
+            tries, gone = [], []
+            for _ in range(max(1, args.repeat)):
                 added.write_text(article(new_article(n, args.seed), args.seed).text, "utf-8")
                 tries.append(run_one(corpus, site, use_cache=True, workers=workers))
-            one = fastest(tries)
-            rows.append(table_row(n, f"1 added ({one['changed']} files)", one))
-            print(rows[-1], file=sys.stderr, flush=True)
+                added.unlink()
+                gone.append(run_one(corpus, site, use_cache=True, workers=workers))
+            for label, runs in (("1 added", tries), ("1 removed (the one added)", gone)):
+                one = fastest(runs)
+                rows.append(table_row(n, f"{label} ({one['changed']} files)", one))
+                print(rows[-1], file=sys.stderr, flush=True)
             if args.verify:
                 clean = fresh_site(args.workdir, f"site-{n}-verify")
                 run_one(corpus, clean, use_cache=False, workers=workers)
