@@ -129,56 +129,104 @@ def group(articles: Sequence[Article], settings: Settings) -> Grouped:
                    members=everyone, index=index)
 
 
-def admit(index: Index, article: Article) -> tuple[Index, dict[tuple[FeedKind, str], str]] | None:
+Feeds = dict[tuple[FeedKind, str], str]
+"""(kind, slug) of category and author feeds -> the fold key of their name."""
+
+
+def admit(index: Index, article: Article) -> tuple[Index, Feeds] | None:
     """Whether `article`, added to the articles `index` was made of (its id new among them), is
-    grouped so that nothing else moves: then the index with it, and the (kind, slug) of each
-    category and author feed it joins, with the fold key of its name (besides the feed of
-    everything; where in each it goes is `newest_first`'s order, by instant then id; whether
-    its bio changes an author feed's subtitle is `keeps_subtitle`'s to say). None when
-    grouping must run again: it may tie with another article (`untie`), start a feed, rename
-    one (its spelling would become the most used), touch a slug collision, change a feed's
-    language, or sort where datetimes and instants disagree (`newest_first`)."""
-    moment = microseconds(article.updated)
-    near = bisect.bisect_left(index.instants, moment - _NEAR)
-    if near < len(index.instants) and index.instants[near] <= moment + _NEAR:
-        return None  # untie works within a minute: 2 minutes either way leave it alone
-    offset = article.updated.utcoffset()
-    if offset is None or offset % _MINUTE or index.on_a_clock_change \
-            or _on_a_clock_change(article.published) or _on_a_clock_change(article.updated):
+    grouped so that nothing else moves: then the index with it, and the category and author
+    feeds it joins (besides the feed of everything; where in each it goes is `newest_first`'s
+    order, by instant then id; whether its bio changes an author feed's subtitle is
+    `keeps_subtitle`'s to say). None when grouping must run again (`_moved`)."""
+    moved = _moved(index, None, article)
+    return None if moved is None else (moved[0], moved[2])
+
+
+def retire(index: Index, article: Article) -> tuple[Index, Feeds] | None:
+    """`admit` the other way: whether `article`, one of the articles `index` was made of, can
+    leave them without moving another; then the index without it, and the feeds it leaves."""
+    moved = _moved(index, article, None)
+    return None if moved is None else (moved[0], moved[1])
+
+
+def regroup(index: Index, old: Article, new: Article) -> tuple[Index, Feeds, Feeds] | None:
+    """An article whose dates, bylines or category changed from `old` to `new`: `retire` and
+    `admit` at once (its feed may lose it and get it back); the feeds it leaves and joins."""
+    return _moved(index, old, new)
+
+
+def _moved(index: Index, leaving: Article | None, joining: Article | None) -> tuple[Index, Feeds, Feeds] | None:
+    """The index without `leaving` and with `joining`, when that moves no other article; and the
+    feeds each is in. None when `untie` would move another (an article within two minutes of
+    either: it works within a minute), a feed would start, end or take another spelling of its
+    name, a slug collision is involved, a feed's language could change, or a date is on a clock
+    change (where `newest_first` compares datetimes, not instants)."""
+    if index.on_a_clock_change:
         return None
-    if index.languages != {article.language}:
-        return None
-    named = _names_after(index, article, _admit_names)
-    if named is None:
-        return None
-    categories, authors, joined = named
     instants = list(index.instants)
-    bisect.insort(instants, moment)
-    return replace(index, instants=tuple(instants), categories=categories, authors=authors), joined
+    if leaving is not None:
+        moment = microseconds(leaving.updated)
+        low = bisect.bisect_left(instants, moment - _NEAR)
+        if bisect.bisect_right(instants, moment + _NEAR) - low != 1 or instants[low] != moment:
+            return None
+        del instants[low]
+    if joining is not None:
+        moment = microseconds(joining.updated)
+        near = bisect.bisect_left(instants, moment - _NEAR)
+        offset = joining.updated.utcoffset()
+        if (near < len(instants) and instants[near] <= moment + _NEAR) or offset is None or offset % _MINUTE \
+                or _on_a_clock_change(joining.published) or _on_a_clock_change(joining.updated):
+            return None
+        bisect.insort(instants, moment)
+    if any(index.languages != {a.language} for a in (leaving, joining) if a is not None):
+        return None
+    after: list[Names] = []
+    left: Feeds = {}
+    joined: Feeds = {}
+    for kind, known, names in ((FeedKind.CATEGORY, index.categories, _category),
+                               (FeedKind.AUTHOR, index.authors, _authors)):
+        done = _moved_names(known, names(leaving) if leaving else (), names(joining) if joining else ())
+        if done is None:
+            return None
+        after.append(done[0])
+        left.update(((kind, slug), key) for slug, key in done[1].items())
+        joined.update(((kind, slug), key) for slug, key in done[2].items())
+    return replace(index, instants=tuple(instants), categories=after[0], authors=after[1]), left, joined
 
 
 _NEAR = 120_000_000  # µs
 _MINUTE = timedelta(minutes=1)
 
 
-def _admit_names(known: Names, named: Iterable[Author | Category]) -> tuple[Names, dict[str, str]] | None:
-    """`known` with `named` used once more each, and the slugs of their feeds (-> fold key); None
-    when one is a new name, touches a collision, or would now name its feed with another spelling."""
+def _moved_names(known: Names, leaving: Iterable[Author | Category], joining: Iterable[Author | Category]) -> tuple[
+        Names, dict[str, str], dict[str, str]] | None:
+    """`known` with the names `leaving` used once less each and `joining` once more, and the slugs
+    (-> fold key) of the feeds each is in; None when a feed would start or end, or be named by
+    another spelling, or one touches a collision."""
     spellings, uses = dict(known.spellings), dict(known.uses)
-    slugs = {}
-    for name in named:
+    left, joined = {}, {}
+    for name in leaving:
+        key = spellings.get(name.name)
+        if key is None or key in known.collided or uses.get(name.name, 0) < 1:
+            return None
+        uses[name.name] -= 1
+        if not uses[name.name]:
+            del uses[name.name], spellings[name.name]
+        left[known.slugs[key]] = key
+    for name in joining:
         key = spellings.get(name.name) or fold(name.name)
         if key not in known.slugs or key in known.collided:
             return None
         spellings[name.name] = key
         uses[name.name] = uses.get(name.name, 0) + 1
-        slugs[known.slugs[key]] = key
-    for key in {spellings[name.name] for name in named}:
-        if _feed_names({s: k for s, k in spellings.items() if k == key}, uses)[key] != \
+        joined[known.slugs[key]] = key
+    for key in {*left.values(), *joined.values()}:
+        remaining = {s: k for s, k in spellings.items() if k == key}
+        if not remaining or _feed_names(remaining, uses)[key] != \
                 _feed_names({s: k for s, k in known.spellings.items() if k == key}, known.uses)[key]:
             return None
-    return replace(known, spellings=spellings, uses=uses), slugs
-
+    return replace(known, spellings=spellings, uses=uses), left, joined
 
 
 def untie(articles: Sequence[Article]) -> list[Article]:
@@ -303,86 +351,18 @@ def _slugged(ordered: Sequence[Article], names: NamesOf, diagnostics: list[Diagn
     return result, Names(spellings=keys, uses=dict(uses), slugs=slug_of, collided=collided)
 
 
-def retire(index: Index, article: Article) -> tuple[Index, dict[tuple[FeedKind, str], str]] | None:
-    """`admit` the other way: whether `article`, one of the articles `index` was made of, can
-    leave them without moving another; then the index without it, and the (kind, slug) of each
-    category and author feed it leaves, with the fold key of its name. None when it was tied
-    with another (`untie` moved one of them), its feed would go, another spelling would name
-    its feed, it touches a slug collision, or a date is on a clock change."""
-    moment = microseconds(article.updated)
-    low = bisect.bisect_left(index.instants, moment - _NEAR)
-    high = bisect.bisect_right(index.instants, moment + _NEAR)
-    if high - low != 1 or index.instants[low] != moment:
-        return None
-    if index.on_a_clock_change or index.languages != {article.language}:
-        return None
-    named = _names_after(index, article, _retire_names)
-    if named is None:
-        return None
-    categories, authors, left = named
-    return replace(index, instants=index.instants[:low] + index.instants[high:], categories=categories,
-                   authors=authors), left
-
-
-NamesStep = Callable[[Names, Iterable[Author | Category]], tuple[Names, dict[str, str]] | None]
-
-
-def _names_after(index: Index, article: Article, step: NamesStep) -> tuple[
-        Names, Names, dict[tuple[FeedKind, str], str]] | None:
-    """The index's categories and authors after `step` (`_admit_names`, `_retire_names`) on
-    the article's, and the (kind, slug) of each feed of theirs, with the fold key of its name."""
-    feeds: dict[tuple[FeedKind, str], str] = {}
-    after = []
-    for kind, known, named in ((FeedKind.CATEGORY, index.categories, _category(article)),
-                               (FeedKind.AUTHOR, index.authors, _authors(article))):
-        done = step(known, named)
-        if done is None:
-            return None
-        after.append(done[0])
-        feeds.update(((kind, slug), key) for slug, key in done[1].items())
-    return after[0], after[1], feeds
-
-
-def _retire_names(known: Names, named: Iterable[Author | Category]) -> tuple[Names, dict[str, str]] | None:
-    """`known` with `named` used once less each, and the slugs of their feeds (-> fold key); None
-    when a feed would lose its last member or its name, or one touches a collision."""
-    spellings, uses = dict(known.spellings), dict(known.uses)
-    slugs = {}
-    for name in named:
-        key = spellings.get(name.name)
-        if key is None or key in known.collided or uses.get(name.name, 0) < 1:
-            return None
-        uses[name.name] -= 1
-        if not uses[name.name]:
-            del uses[name.name], spellings[name.name]
-        slugs[known.slugs[key]] = key
-    for key in set(slugs.values()):
-        remaining = {s: k for s, k in spellings.items() if k == key}
-        if not remaining or _feed_names(remaining, uses)[key] != \
-                _feed_names({s: k for s, k in known.spellings.items() if k == key}, known.uses)[key]:
-            return None
-    return replace(known, spellings=spellings, uses=uses), slugs
-
-
-def keeps_subtitle(feed: Feed, key: str, article: Article, *, leaving: bool = False) -> bool:
-    """Whether `article`, joining the author feed `feed` (of the name whose fold key is `key`),
-    or `leaving` it, surely leaves its subtitle as it is (`_bio`: the bio of the newest member
-    that has one of that author). So it is when the article has no such bio, or when the bio
-    the feed shows after it comes from an entry newer than the article, or is the same text.
-    (Members past the feed's entries are not kept: they cannot tell.)"""
-    if not article.bio or fold(article.bio[0]) != key:
-        return True
-    place = newest_first_key(article)
-    if not leaving:
-        shown = " ".join(article.bio[1:])
-        if shown and shown == feed.subtitle:
-            return True
-        return any(newest_first_key(e) < place and e.bio and fold(e.bio[0]) == key for e in feed.entries)
-    for entry in feed.entries:  # newest first: the first with a bio of that author gives the subtitle
-        if entry.source != article.source and entry.bio and fold(entry.bio[0]) == key:
+def keeps_subtitle(feed: Feed, key: str, entries: Sequence[Article], moving: Iterable[Article]) -> bool:
+    """Whether the author feed `feed` (of the name whose fold key is `key`) surely keeps its
+    subtitle when `moving` articles leave or join it and its entries become `entries`. The
+    subtitle is the bio of the newest member that has one of that author (`_bio`): the first
+    such among the new entries gives it, which must be the same text; when none has one, it
+    comes from a member past them, which none of `moving` may be. (Members past the entries
+    are not kept: they cannot tell more.)"""
+    for entry in entries:  # newest first
+        if entry.bio and fold(entry.bio[0]) == key:
             shown = " ".join(entry.bio[1:])
-            return newest_first_key(entry) < place or (bool(shown) and shown == feed.subtitle)
-    return False
+            return bool(shown) and shown == feed.subtitle
+    return not any(a.bio and fold(a.bio[0]) == key for a in moving)
 
 
 def newest_first_key(article: Article) -> tuple[int, str]:

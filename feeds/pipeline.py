@@ -54,7 +54,7 @@ from feeds.archive import ArchivePage, archive_count, archive_pages
 from feeds.cache import CacheError, PublishedFiles, Record, Stamp, Store, stamp_of
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic, PublishError
-from feeds.group import Index, admit, group, keeps_subtitle, newest_first_key, retire
+from feeds.group import Index, admit, group, keeps_subtitle, newest_first_key, regroup, retire
 from feeds.ids import entry_id
 from feeds.jsonfeed import render_json_feeds
 from feeds.lastbuild import BEYOND, Dates, FeedValues, LastBuild, grouping_fields
@@ -1042,13 +1042,21 @@ class _Build:
             light = old_lights.get(old_key)
             old = self.decode(name, None, light) if light is not None and name not in last.unpublished else None
             digest, new = now[i]
-            if old is None or old.article is None or new.article is None \
-                    or grouping_fields(old.article) != grouping_fields(new.article):
+            if old is None or old.article is None or new.article is None:
                 return None
             plan.renamed[old_key] = self.keys[name] = cache.parse_key(self.fingerprint, name, digest)
-            plan.changed.append((old, new))
             plan.diagnostics += new.diagnostics
             plan.gone += old.diagnostics
+            if grouping_fields(old.article) == grouping_fields(new.article):
+                plan.changed.append((old, new))
+                continue
+            # Its dates, bylines or category changed: it leaves its places and takes others.
+            moved = regroup(plan.index, old.article, new.article) if name not in last.moved else None
+            if moved is None:
+                return None
+            plan.index, leaves, joins = moved
+            plan.leaving.append((old.article, leaves))
+            plan.joining.append((new.article, joins))
         names = {s.name for s in sources} if added or removed else set()
         for j, old_key in zip(removed, old_keys[len(changed):], strict=True):
             light = old_lights.get(old_key)
@@ -1157,19 +1165,21 @@ class _Build:
         result, after, paths = [], [], set()
         for feed, rest in zip(feeds, beyond, strict=True):
             entries, more, total = list(feed.entries), list(rest), feed.total
+            moving, key = [], ""
             for moves, leaving in ((plan.leaving, True), (plan.joining, False)):
                 for article, joins in moves:
                     if feed.kind is not FeedKind.ALL and (feed.kind, feed.key) not in joins:
                         continue
-                    if feed.kind is FeedKind.AUTHOR and not keeps_subtitle(
-                            feed, joins[(feed.kind, feed.key)], article, leaving=leaving):
-                        return None
+                    key = joins.get((feed.kind, feed.key), "")
                     placed = _without(entries, more, total, article) if leaving else \
                         _with(entries, more, total, article, self.settings.entries_per_feed)
                     if placed is None:
                         return None
                     entries, more, total = placed
+                    moving.append(article)
                     paths.add(feed.path)
+            if feed.kind is FeedKind.AUTHOR and moving and not keeps_subtitle(feed, key, entries, moving):
+                return None
             if feed.path in paths:
                 feed = replace(feed, entries=tuple(self.hydrated(entries)), total=total)
             result.append(feed)
