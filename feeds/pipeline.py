@@ -972,11 +972,12 @@ class _Build:
               output: Path) -> BuildReport | None:
         """The last build brought up to date by rendering only what changed, when all that
         changed since is a few files, each changed in what grouping never reads
-        (`grouping_fields`) or added where grouping moves nothing else (`group.admit`): the
-        feeds then hold the same articles in the same places, give or take the new ones, so
-        only their pages and the feed documents that list them are rendered, and every other
-        file is carried over. None when that is not so: a full build follows. (With archive
-        pages, an article's place in them would have to be remembered too: never patched.)"""
+        (`grouping_fields`), or added, removed or changed where grouping moves no other article
+        (`group.admit`, `retire`, `regroup`): the feeds then hold the same articles in the same
+        places, give or take those, so only their pages and the feed documents that list them
+        are rendered, and every other file is carried over. None when that is not so: a full
+        build follows. (With archive pages, an article's place in them would have to be
+        remembered too: never patched.)"""
         plan = self.plan_patch(sources, hashes, last)
         if plan is None:
             return None
@@ -998,9 +999,9 @@ class _Build:
             placed = self.placed(feeds, beyond, plan)
             if diagnostics is None or placed is None:
                 return None
-            feeds, beyond, moved = placed
+            feeds, beyond, reshaped = placed
             touched = {new.source for _, new in plan.changed}
-            redo = [feed for feed in feeds if feed.path in moved or any(a.source in touched for a in feed.entries)]
+            redo = [feed for feed in feeds if feed.path in reshaped or any(a.source in touched for a in feed.entries)]
             articles = [self.as_grouped(new, last) for _, new in plan.changed] + [a for a, _ in plan.joining]
             made = _Made()
             files = self.patch_files(feeds, redo, articles, made)
