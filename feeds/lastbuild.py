@@ -4,9 +4,11 @@
 
 - *unchanged*: the same files with the same bytes, the same settings and package, and the
   output as that build left it -> nothing to do but report again;
-- *patch*: the same files, a few of them changed only in what grouping never reads (the
-  title, the text, the link ...; `grouping_fields`) -> the feeds hold the same articles in the
-  same places, so only the pages of those articles and the feed documents that list them
+- *patch*: a few files changed only in what grouping never reads (the title, the text ...;
+  `grouping_fields`), or added, removed or changed where grouping moves no other article
+  (`group.admit`, `retire`, `regroup`, which read the `Index` kept here; a removed entry's
+  place goes to the next member, kept in `beyond`) -> the feeds hold the same articles in the
+  same places, give or take those, so only their pages and the feed documents that list them
   are rendered again, and every other file is carried over from the output as it is.
 
 It is stored with marshal (plain values only) in the cache, CRC-checked; `LastBuild.decode`

@@ -19,8 +19,9 @@ page rendered while parsing sees the article before that round trip, which gives
 equal in every way: tests compare such pages with pages rendered from the store.)
 When neither the articles, the settings nor the package changed since the last build of
 this output, and the output is the one that build wrote, nothing is done at all
-(`BuildReport.unchanged`). When a few files changed only in what grouping never reads (their
-text, say), the last build is patched instead: see `_Build.patch` and feeds/lastbuild.py.
+(`BuildReport.unchanged`). When a few files changed, came or went in ways that move no other
+article in the feeds (a text edited, a new article by a known author), the last build is
+patched instead: see `_Build.patch` and feeds/lastbuild.py.
 
 Progress is reported through `Progress`, a protocol the caller implements (the CLI draws a
 bar). Nothing here reads the clock.
