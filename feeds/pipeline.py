@@ -1035,8 +1035,8 @@ class _Build:
         now = self.parsed_now(sources, [*(i for i, _ in changed), *added], hashes)
         if now is None:
             return None
-        old_keys = [cache.parse_key(self.fingerprint, last.names[j], last.hashes[j]) for _, j in changed] + \
-                   [cache.parse_key(self.fingerprint, last.names[j], last.hashes[j]) for j in removed]
+        old_keys = [cache.parse_key(self.fingerprint, last.names[j], last.hashes[j])
+                    for j in [*(j for _, j in changed), *removed]]
         old_lights = self.store.light(old_keys)
         plan = _Patch(now=now, index=last.index, unpublished=set(last.unpublished))
         for (i, _), old_key in zip(changed, old_keys, strict=False):
@@ -1095,10 +1095,7 @@ class _Build:
     def as_grouped(self, parsed: Parsed, last: LastBuild) -> Article:
         """A changed file's article with the dates grouping gave it last time (`untie`)."""
         assert parsed.article is not None, "a patch changes articles only"
-        dates = last.moved.get(parsed.source)
-        if dates is None:
-            return parsed.article
-        return replace(parsed.article, published=cache.decode_time(dates[0]), updated=cache.decode_time(dates[1]))
+        return _as_grouped(parsed.article, last.moved)
 
     def patch_files(self, feeds: Sequence[Feed], redo: Sequence[Feed], articles: Sequence[Article],
                     made: _Made) -> list[Rendered]:
@@ -1207,12 +1204,10 @@ class _Build:
             article, _ = cache.decode_light(lights[key], summary=summary, content_html=content)
             if article is None:
                 raise ValueError("an entry without an article")
-            dates = moved.get(article.source)
-            if dates is not None:
-                article = replace(article, published=cache.decode_time(dates[0]),
-                                  updated=cache.decode_time(dates[1]))
-            articles[key] = article
+            articles[key] = article = _as_grouped(article, moved)
             self.keys[article.source] = key
+            if key in texts:  # whole: `hydrated` need not fetch its text again
+                self.full[article.source] = article
         restored = []
         for items, entry_keys in feeds:
             values = dict(items)
@@ -1279,6 +1274,14 @@ def _without(entries: list[Article], more: list[Article], total: int,
             return None
         return kept, more, total - 1
     return entries, [e for e in more if e.source != article.source], total - 1
+
+
+def _as_grouped(article: Article, moved: Mapping[str, Dates]) -> Article:
+    """`article` with the dates grouping gave it (`untie`), where `moved` (a `LastBuild`'s) has them."""
+    dates = moved.get(article.source)
+    if dates is None:
+        return article
+    return replace(article, published=cache.decode_time(dates[0]), updated=cache.decode_time(dates[1]))
 
 
 def _leave(publication: Publication, opening: Future[Publication]) -> None:

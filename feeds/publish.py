@@ -140,11 +140,6 @@ class Publication:
         """Take back the file put at `path`."""
         self._open().discard(path)
 
-    @property
-    def previous(self) -> Mapping[str, str]:
-        """path -> sha256 of every file of the current output (its manifest)."""
-        return self._previous
-
     def carry_over(self, *, leave_out: Iterable[str] = ()) -> list[str]:
         """Put every file of the current output that no `put` replaced, as it is there, except
         those of `leave_out`; return the paths of those that are not there (gone, or changed
