@@ -31,7 +31,7 @@ FeedValues = tuple[tuple[tuple[str, Any], ...], tuple[bytes, ...]]
 Dates = tuple[Any, Any]
 """An article's `published` and `updated` as `cache.encode_time` writes them."""
 
-_VERSION = 4
+_VERSION = 5
 BEYOND = 10  # members kept after each feed's entries: what a removal from its entries brings up
 
 
@@ -40,11 +40,10 @@ class LastBuild:
     build_key: bytes  # everything the output depended on, in one hash (`_Build.build_key`)
     manifest: bytes  # sha256 of the manifest that build wrote
     inode: int  # of the output folder it swapped in
-    found: int
     published: int
     diagnostics: tuple[Any, ...]  # `cache.encode_diagnostics`
     feeds: tuple[FeedValues, ...]
-    names: tuple[str, ...]  # every source, in order
+    names: tuple[str, ...]  # every source, in order: as many as it found
     hashes: tuple[bytes, ...]  # the content hash of each source's bytes, as parsed
     moved: dict[str, Dates]  # source -> its dates as grouping left them, where they differ from its file's
     unpublished: frozenset[str]  # sources without an article in the feeds: unreadable, errors, duplicate ids
@@ -52,7 +51,7 @@ class LastBuild:
     beyond: tuple[tuple[bytes, ...], ...]  # each feed's next members after its entries (parse keys, a prefix)
 
     def encode(self) -> tuple[Any, ...]:
-        return (_VERSION, self.build_key, self.manifest, self.inode, self.found, self.published,
+        return (_VERSION, self.build_key, self.manifest, self.inode, self.published,
                 self.diagnostics, self.feeds, self.names, self.hashes, self.moved, tuple(sorted(self.unpublished)),
                 _encode_index(self.index), self.beyond)
 
@@ -60,16 +59,16 @@ class LastBuild:
     def decode(cls, value: Any) -> LastBuild | None:
         """The record `encode` made, or None for anything else."""
         try:
-            (version, build_key, manifest, inode, found, published, diagnostics, feeds, names, hashes, moved,
+            (version, build_key, manifest, inode, published, diagnostics, feeds, names, hashes, moved,
              unpublished, index, beyond) = value
             if version != _VERSION or not (isinstance(build_key, bytes) and isinstance(manifest, bytes)
                                            and isinstance(names, tuple) and isinstance(hashes, tuple)
                                            and isinstance(moved, dict) and len(names) == len(hashes)
                                            and isinstance(beyond, tuple) and len(beyond) == len(feeds)):
                 return None
-            return cls(build_key=build_key, manifest=manifest, inode=int(inode), found=int(found),
-                       published=int(published), diagnostics=tuple(diagnostics), feeds=tuple(feeds), names=names,
-                       hashes=hashes, moved=moved, unpublished=frozenset(unpublished), index=_decode_index(index),
+            return cls(build_key=build_key, manifest=manifest, inode=int(inode), published=int(published),
+                       diagnostics=tuple(diagnostics), feeds=tuple(feeds), names=names, hashes=hashes,
+                       moved=moved, unpublished=frozenset(unpublished), index=_decode_index(index),
                        beyond=tuple(tuple(keys) for keys in beyond))
         except (TypeError, ValueError, AttributeError):
             return None

@@ -961,7 +961,7 @@ class _Build:
             return None
         try:
             feeds, _ = self.restore_feeds(last.feeds, last.moved)
-            return BuildReport(found=last.found, published=last.published,
+            return BuildReport(found=len(last.names), published=last.published,
                                diagnostics=cache.decode_diagnostics(last.diagnostics),
                                feeds=feeds, output=Published(output=output, files=read_manifest(output),
                                                              changed=(), removed=()),
@@ -1240,7 +1240,7 @@ class _Build:
             self.store.forget_build(str(output))
             return
         self.store.save_build(str(output), LastBuild(
-            build_key=build_key, manifest=manifest, inode=inode, found=report.found, published=report.published,
+            build_key=build_key, manifest=manifest, inode=inode, published=report.published,
             diagnostics=cache.encode_diagnostics(report.diagnostics), feeds=tuple(values),
             names=tuple(s.name for s in sources), hashes=tuple(h for h in hashes if h is not None),
             moved=moved, unpublished=frozenset(unpublished), index=index,
