@@ -5,7 +5,8 @@
              when there are many (`parse_source` for one); a build has them render the
              article's page too, which goes into the new output at once (`self.early`):
              in a first build (a new output tree) the workers write it there themselves,
-             as they do the feed documents, instead of sending it back
+             as they do the feed documents, instead of sending it back. A page depends on
+             its own file only (`_Build.page_key`): grouping never renders one again
     group    articles -> feeds, on articles without their text ("light" articles)
     render   feeds and pages; each feed's entries and each page get their text back from
              the store one at a time, so memory holds the text of the feeds' newest
@@ -42,7 +43,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
 from enum import StrEnum
 from functools import partial
 from itertools import takewhile
@@ -184,19 +184,16 @@ the article's page when asked for (rendered with the dates the file gives), or w
 written."""
 
 
-def _parse_file(name: str, path: str, settings: Settings, page: bool, into: str | None = None,
-                seen: set[datetime] | None = None) -> Outcome:
+def _parse_file(name: str, path: str, settings: Settings, page: bool, into: str | None = None) -> Outcome:
     """Read, hash and parse one file, and render its page if `page`: written into the folder
-    `into` (a publication's `shared_folder`) when one is given and that works. `seen`: the
-    `updated` times of the articles parsed before it by this worker; an article that shares
-    one gets no page yet (see `_Build.parse`), and adds its own."""
+    `into` (a publication's `shared_folder`) when one is given and that works. A page
+    depends on its own file only (`_Build.page_key`), so it is final once parsed."""
     data = read_source(Source(name=name, path=path))
     if isinstance(data, OSError):
         return None, cache.encode(None, (_unreadable(name, data),)), None
     parsed = parse_bytes(name, data, settings)
     rendered: Rendered | Written | None = None
-    tied = seen is not None and parsed.article is not None and _seen(seen, parsed.article.updated)
-    if page and parsed.article is not None and not tied:
+    if page and parsed.article is not None:
         rendered = article_page(parsed.article, settings)
         if into is not None:
             # Written here, the page need not travel to the build process: most of the
@@ -253,37 +250,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _seen(seen: set[datetime], moment: datetime) -> bool:
-    """Whether `moment` is in `seen` (an aware datetime: equal instants are one), adding it."""
-    if moment in seen:
-        return True
-    seen.add(moment)
-    return False
-
-
 def _parse_chunk(jobs: Sequence[tuple[str, str]], page: bool, into: str | None) -> list[Outcome]:
     assert _worker_settings is not None, "worker not initialized"
-    seen: set[datetime] = set()  # files come in name order: most articles tied by `updated` meet here
-    return [_parse_file(name, path, _worker_settings, page, into, seen) for name, path in jobs]
-
-
-def _page_chunk(jobs: Sequence[tuple[Article, bytes, bool]], into: str,
-                database: str) -> list[Rendered | Written | None]:
-    """The pages of articles as grouped, from each light article, its parse key and whether
-    its page was written before (its dates moved since): the text comes from the store
-    (`database`) here, not through the build process. Each is written (`_written_or_not`);
-    None for an article whose text is not in the store."""
-    assert _worker_settings is not None, "worker not initialized"
-    texts = cache.read_texts(database, [key for _, key, _ in jobs])
-    pages: list[Rendered | Written | None] = []
-    for article, key, again in jobs:
-        text = texts.get(key)
-        if text is None:
-            pages.append(None)
-            continue
-        page = article_page(replace(article, summary=text[0], content_html=text[1]), _worker_settings)
-        pages.append(_written_or_not(into, page, again=again))
-    return pages
+    return [_parse_file(name, path, _worker_settings, page, into) for name, path in jobs]
 
 
 def default_workers() -> int:
@@ -494,15 +463,12 @@ class _Build:
         self.keys: dict[str, bytes] = {}  # source -> parse key, for every article that has one
         self.unkeyed: dict[str, Record] = {}  # records that could not be stored (unreadable files)
         self.full: dict[str, Article] = {}  # source -> article with its text: the feeds' entries
-        self.early: dict[str, tuple[str, datetime | None]] = {}  # source -> its page put while parsing, the date shown
+        self.early: dict[str, str] = {}  # source -> the path of its page, put while parsing
         self.started = 0  # the file system's time when reading began (ns)
         self.fresh: list[int] = []  # indexes of the sources whose stamp is not the last build's
         self.pool: ProcessPoolExecutor | None = None  # the worker processes, while they run
         self.shared: str | None = None  # the new output's folder, when the workers may write into it
-        self.waiting: set[str] = set()  # sources whose page a worker left for after grouping
         self.parsed_early = 0  # files a patch that did not work out parsed (and stored) before the full build
-        # Pages rendered by the workers after grouping: (article, key, put before) and the pages.
-        self.late: deque[tuple[list[tuple[Article, bytes, bool]], Future[list[Rendered | Written | None]]]] = deque()
 
     def worker_pool(self) -> ProcessPoolExecutor:
         """The worker processes, started on first use: a build that parses many files renders
@@ -562,13 +528,14 @@ class _Build:
                 return report
 
             made = _Made()
-            self.settle_early_pages(grouped.published, publication)
-            files = self.render(feeds, grouped.published, grouped.members, made)
-            self.progress.stage(Stage.RENDER, (len(FeedFormat) + 1) * len(feeds) + len(grouped.published)
-                                - len(self.early))
+            self.drop_early_pages(grouped.published, publication)
+            # A page shows its article as parsed, not as grouped (see `page_key`).
+            as_parsed = {p.source: p.article for p in parsed}
+            pages = [article for a in grouped.published if (article := as_parsed[a.source]) is not None]
+            files = self.render(feeds, pages, grouped.members, made)
+            self.progress.stage(Stage.RENDER, (len(FeedFormat) + 1) * len(feeds) + len(pages) - len(self.early))
             for file in _reported(files, self.progress):
                 publication.put(file)
-            self.put_late_pages(publication)
             self.stop_workers()
             published = publication.finish()
         report = replace(report, output=published)
@@ -657,7 +624,6 @@ class _Build:
         outcomes = parse_many(jobs, self.settings, workers=self.workers, progress=self.progress,
                               pool=self.worker_pool, pages=publication is not None,
                               into=self.shared)
-        updated: set[datetime] = set()  # of the articles parsed so far: aware datetimes, one per instant
         for n, (i, (digest, record, page)) in enumerate(zip(missing, outcomes, strict=True), 1):
             name = sources[i].name
             hashes[i] = digest
@@ -667,22 +633,10 @@ class _Build:
             else:
                 key = cache.parse_key(self.fingerprint, name, digest)
                 batch.append((key, record))
-            results[i] = done = self.decode(name, key, record.light)
-            article = done.article if done is not None else None
-            if isinstance(page, Written) and publication is not None:
-                publication.put(page)  # it is there: `settle_early_pages` moves or removes it if need be
-                self.early[name] = (page.path, article.published if article is not None else None)
-            elif publication is not None and article is not None:
-                # An article that shares its `updated` with one before it is likely moved by
-                # `group.untie` (a quarter of the benchmark's 100,000): its page waits for that.
-                # (A worker leaves out those it finds itself: a page of None.)
-                if page is not None and article.updated not in updated:
-                    publication.put(page)
-                    self.early[name] = (page.path, article.published)
-                elif page is None and self.shared is not None:
-                    self.waiting.add(name)  # for the workers, once grouped
-            if article is not None:
-                updated.add(article.updated)
+            results[i] = self.decode(name, key, record.light)
+            if page is not None and publication is not None:
+                publication.put(page)  # `drop_early_pages` takes it back if grouping leaves the article out
+                self.early[name] = page.path
             if len(batch) >= _PUT_EVERY:
                 self.store.put(batch)
                 batch.clear()
@@ -693,56 +647,11 @@ class _Build:
         assert len(found) == len(sources), "a source was neither found nor parsed"
         return found, len(missing)
 
-    def settle_early_pages(self, published: Sequence[Article], publication: Publication) -> None:
-        """The pages put while parsing show the dates their files gave: put again those of the
-        articles whose dates grouping moved (`group.untie`), take back those of the articles it
-        left out (a duplicate id), and put the pages a worker left for now (`self.waiting`)."""
-        if not self.early and not self.waiting:
-            return
-        final = {a.source: a for a in published}
-        moved = []
-        for source, (path, published_then) in list(self.early.items()):
-            article = final.get(source)
-            if article is None:
-                publication.discard(path)
-                del self.early[source]
-            elif article.published != published_then:
-                moved.append(article)
-        late = [(article, True) for article in moved]  # (article, its page was put before)
-        for article in published:
-            if article.source in self.waiting:  # left out by a worker: put now, as if put early
-                late.append((article, False))
-                self.early[article.source] = (page_path(article, self.settings), article.published)
-        if self.pool is None or self.shared is None:
-            self.put_pages(late, publication)
-            return
-        # The worker processes still run (they render the feeds next): they render these
-        # pages too (a quarter of 100,000 in the benchmark), while this process goes on to
-        # the feeds; `put_late_pages` takes what they wrote.
-        jobs = [(article, self.keys[article.source], again) for article, again in late if article.source in self.keys]
-        self.put_pages([(article, again) for article, again in late if article.source not in self.keys], publication)
-        for start in range(0, len(jobs), _PAGE_STEP):
-            batch = jobs[start:start + _PAGE_STEP]
-            self.late.append((batch, self.pool.submit(_page_chunk, batch, self.shared, self.store.readable())))
-
-    def put_late_pages(self, publication: Publication) -> None:
-        """The pages the workers wrote after grouping (`settle_early_pages`); those whose text
-        they did not find are rendered here, where a damaged store is mended (`Store.texts`)."""
-        missing = []
-        while self.late:
-            batch, future = self.late.popleft()
-            for (article, _, again), page in zip(batch, future.result(), strict=True):
-                if page is None:
-                    missing.append((article, again))
-                else:
-                    publication.put(page, again=again)
-        self.put_pages(missing, publication)
-
-    def put_pages(self, late: Sequence[tuple[Article, bool]], publication: Publication) -> None:
-        """Render and put the page of each (article, put before) here."""
-        again = dict((article.source, flag) for article, flag in late)
-        for article in self.hydrated([article for article, _ in late]):
-            publication.put(article_page(article, self.settings), again=again[article.source])
+    def drop_early_pages(self, published: Sequence[Article], publication: Publication) -> None:
+        """Take back the pages put while parsing of the articles grouping left out (a duplicate id)."""
+        shown = {a.source for a in published}
+        for source in [source for source in self.early if source not in shown]:
+            publication.discard(self.early.pop(source))
 
     def decode(self, name: str, key: bytes | None, light: bytes) -> Parsed | None:
         """A light record as a light `Parsed`; None when the record cannot be read (a miss)."""
@@ -785,36 +694,40 @@ class _Build:
             need = [a for a in batch if a.source not in self.full]
             texts = self.texts(need)
             for article in batch:
-                if article.source in self.full:
-                    yield self.full[article.source]
+                whole = self.full.get(article.source)
+                if whole is article:
+                    yield whole
+                elif whole is not None:  # the article as parsed, where `full` has it as grouped: a page's
+                    yield replace(article, summary=whole.summary, content_html=whole.content_html)
                 else:
                     summary, content = texts[article.source]
                     yield replace(article, summary=summary, content_html=content)
 
     # -- render --------------------------------------------------------------------------------
 
-    def render(self, feeds: Sequence[Feed], published: Sequence[Article], members: Mapping[str, Sequence[Article]],
+    def render(self, feeds: Sequence[Feed], pages: Sequence[Article], members: Mapping[str, Sequence[Article]],
                made: _Made) -> Iterator[_Output]:
         """Every output file not put while parsing, lazily: each feed's documents, then the
-        site's pages, then the articles' pages. A feed document or an article page whose key
-        the last build published is `Reused`: publish keeps that file, or asks for its bytes
-        after all."""
-        page_keys = [self.page_key(a) for a in published]
+        site's pages, then the pages of `pages` (articles as parsed). A feed document or an
+        article page whose key the last build published is `Reused`: publish keeps that
+        file, or asks for its bytes after all."""
+        page_keys = [self.page_key(a) for a in pages]
         made.keys += (key for key in page_keys if key is not None)
         known = self.store.published()
         # The feeds' keys as their jobs come: the first go to the workers before the last are made.
         yield from self.rendered(self.feed_jobs(feeds, members), known, made)
         yield from site_pages(feeds, self.settings)
-        yield from self.article_pages(published, page_keys, known, made)
+        yield from self.article_pages(pages, page_keys, known, made)
 
     def article_pages(self, articles: Sequence[Article], keys: Sequence[bytes | None],
                       known: PublishedFiles, made: _Made) -> Iterator[_Output]:
-        """Each article's page (`keys`: each one's `page_key`), rendered `_PAGE_STEP` at a time."""
+        """Each article's page (`keys`: each one's `page_key`), rendered `_PAGE_STEP` at a time;
+        not those put while parsing."""
         for start in range(0, len(articles), _PAGE_STEP):
             batch = []
             for article, key in zip(articles[start:start + _PAGE_STEP], keys[start:start + _PAGE_STEP], strict=True):
                 path = page_path(article, self.settings)
-                if article.source in self.early:  # put while parsing, and again if its dates moved
+                if article.source in self.early:
                     if key is not None:
                         made.rendered.append((key, path))
                     continue
@@ -834,13 +747,15 @@ class _Build:
         return article_page(next(self.hydrated([article])), self.settings).data
 
     def page_key(self, article: Article) -> bytes | None:
-        """What an article's page depends on: the settings and package, the article's parse
-        key, and its dates (which grouping may adjust); None for an article without a key."""
+        """What an article's page depends on: the settings and package, and the article's
+        parse key; None for an article without a key. Not on the other articles: a page shows
+        the dates its file gives, never the seconds `group.untie` may add to tell a feed's
+        entries apart (a reader sees the minute they share in both), so grouping never
+        renders a page again."""
         parse_key = self.keys.get(article.source)
         if parse_key is None:
             return None
-        dates = f"{article.published.isoformat()} {article.updated.isoformat()}".encode()
-        return hashlib.sha256(b"page\0" + self.fingerprint + parse_key + dates).digest()
+        return hashlib.sha256(b"page\0" + self.fingerprint + parse_key).digest()
 
     def feed_jobs(self, feeds: Sequence[Feed], members: Mapping[str, Sequence[Article]]) -> Iterator[
             tuple[bytes, Callable[[], _FeedJob]]]:
@@ -1003,7 +918,8 @@ class _Build:
             feeds, beyond, reshaped = placed
             touched = {new.source for _, new in plan.changed}
             redo = [feed for feed in feeds if feed.path in reshaped or any(a.source in touched for a in feed.entries)]
-            articles = [self.as_grouped(new, last) for _, new in plan.changed] + [a for a, _ in plan.joining]
+            pages = [new.article for _, new in plan.changed if new.article is not None]
+            articles = pages + [a for a, _ in plan.joining]
             made = _Made()
             files = self.patch_files(feeds, redo, articles, made)
             self.progress.stage(Stage.PUBLISH, None)
@@ -1092,15 +1008,10 @@ class _Build:
             plan.joining.append((parsed.article, joins))
         return plan
 
-    def as_grouped(self, parsed: Parsed, last: LastBuild) -> Article:
-        """A changed file's article with the dates grouping gave it last time (`untie`)."""
-        assert parsed.article is not None, "a patch changes articles only"
-        return _as_grouped(parsed.article, last.moved)
-
     def patch_files(self, feeds: Sequence[Feed], redo: Sequence[Feed], articles: Sequence[Article],
                     made: _Made) -> list[Rendered]:
         """The files a patch renders: the documents of the feeds `redo`, the site's pages, the
-        pages of `articles`."""
+        pages of `articles` (as parsed)."""
         self.progress.stage(Stage.RENDER, len(FEED_RENDERERS) * len(redo) + len(articles))
         files: list[Rendered] = []
         for feed in redo:

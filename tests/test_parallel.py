@@ -9,8 +9,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
-from datetime import timedelta
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -18,12 +16,12 @@ from typing import Any
 import pytest
 
 from bench.corpus import generate
-from feeds import cache, pipeline
+from feeds import pipeline
 from feeds.archive import archive_pages
 from feeds.group import group
 from feeds.jsonfeed import render_json_feeds
-from feeds.pages import article_page, render_pages
-from feeds.publish import MANIFEST, Written, publish, write_new
+from feeds.pages import render_pages
+from feeds.publish import MANIFEST, Written, publish
 from feeds.readers import READERS
 from feeds.readers.folder import find_sources
 from feeds.render import Rendered, render_archive, render_feeds
@@ -70,18 +68,10 @@ def parsed_both_ways(corpus: Path, tmp_path: Path, into: Path | None = None) -> 
 @pytest.mark.usefixtures("always_parallel")
 def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_path: Path) -> None:
     jobs, serial, parallel = parsed_both_ways(corpus, tmp_path)
-    assert [(digest, record) for digest, record, _ in parallel] == [(digest, record) for digest, record, _ in serial]
-    # A worker leaves out the page of an article whose `updated` it has seen: grouping moves it.
-    updated = [article.updated if (article := cache.decode_light(record.light)[0]) else None
-               for _, record, _ in serial]
-    left_out = [n for n, (_, _, page) in enumerate(parallel) if page is None and updated[n] is not None]
-    assert [page for _, _, page in parallel if page is not None] == [
-        page for n, (_, _, page) in enumerate(serial) if page is not None and n not in left_out]
+    assert parallel == serial  # the pages too, tied articles' as well: a page depends on its own file only
     names = [name for name, _ in jobs]
-    assert names.index("tied/story-0.txt") not in left_out
-    assert {names.index("tied/story-1.txt"), names.index("tied/story-2.txt")} & set(left_out)  # wherever chunks end
-    for n in left_out:  # each shares its time with an article parsed before it
-        assert updated[n] in updated[:n]
+    tied = [serial[names.index(f"tied/story-{n}.txt")][2] for n in range(3)]
+    assert all(page is not None for page in tied)
     assert len(serial) == len(jobs) > 150
     assert sum(1 for digest, _, _ in serial if digest is None) == 1  # the dangling link
     assert sum(1 for _, _, page in serial if page is not None) > 150
@@ -122,10 +112,12 @@ def test_the_build_writes_what_the_plain_stages_write(corpus: Path, tmp_path: Pa
     sources = find_sources(corpus, frozenset(READERS))
     parsed = [pipeline.parse_source(s, settings) for s in sources]
     grouped = group([p.article for p in parsed if p.article is not None], settings)
+    as_parsed = {p.source: p.article for p in parsed}
+    pages = [article for a in grouped.published if (article := as_parsed[a.source]) is not None]  # not as grouped
     archive_files = (render_archive(feed, page, settings) for feed in grouped.feeds
                 for page in archive_pages(grouped.members[feed.path], settings.entries_per_feed) if archives)
     files = itertools.chain(render_feeds(grouped.feeds, settings), render_json_feeds(grouped.feeds, settings),
-                            archive_files, render_pages(grouped.feeds, grouped.published, settings))
+                            archive_files, render_pages(grouped.feeds, pages, settings))
     publish(files, settings.output)
     diagnostics = sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics),
                          key=lambda d: (d.file, d.line, d.code))
@@ -148,36 +140,6 @@ def test_a_few_files_are_parsed_without_worker_processes(
     monkeypatch.setattr(pipeline, "ProcessPoolExecutor", no_pool)
     report = pipeline.build(make_settings(articles_dir, tmp_path / "output"), workers=2)
     assert report.parsed == report.found == 5
-
-
-def test_a_worker_renders_a_page_after_grouping_from_the_store_or_hands_it_back(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    settings = make_settings(corpus, tmp_path / "output")
-    monkeypatch.setattr(pipeline, "_worker_settings", settings)  # what a worker process holds
-    sources = find_sources(corpus, frozenset(READERS))[:3]
-    moved, missing, waiting = (pipeline.parse_source(s, settings).article for s in sources)
-    assert moved is not None
-    assert missing is not None
-    assert waiting is not None
-    shared = tmp_path / "shared"
-    for article in (moved, missing):
-        write_new(str(shared), article_page(article, settings))  # put while parsing; `waiting` was not
-    light = {a.source: replace(a, published=a.published + timedelta(seconds=1), summary="", content_html="")
-             for a in (moved, missing, waiting)}  # as grouping gives them
-    with cache.Store.open(tmp_path / "cache", b"f" * 32) as store:
-        store.put([(b"k" * 32, cache.encode(moved, ())), (b"w" * 32, cache.encode(waiting, ()))])
-        store.commit()
-        jobs = [(light[moved.source], b"k" * 32, True), (light[missing.source], b"m" * 32, True),
-                (light[waiting.source], b"w" * 32, False)]
-        pages = pipeline._page_chunk(jobs, str(shared), store.readable())
-    expected = [article_page(replace(light[a.source], summary=a.summary, content_html=a.content_html), settings)
-                for a in (moved, waiting)]
-    assert pages == [Written(path=expected[0].path, digest=sha256(expected[0].data).hexdigest()), None,
-                     Written(path=expected[1].path, digest=sha256(expected[1].data).hexdigest())]
-    for page in expected:
-        assert (shared / page.path).read_bytes() == page.data
-    assert sorted(p.name for p in shared.iterdir()) == ["articles"]  # no file of its own left behind
 
 
 def test_a_first_build_starts_the_fork_server_before_reading(

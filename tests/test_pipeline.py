@@ -17,6 +17,8 @@ from feeds import normalize, pipeline
 from feeds.model import FeedKind
 from feeds.pages import article_page
 from feeds.publish import MANIFEST
+from feeds.readers import READERS
+from feeds.readers.folder import find_sources
 from feeds.render import FeedFormat, feed_file
 from tests.conftest import BASE_URL, BUNDLED, make_settings, snapshot, write_article
 
@@ -143,29 +145,32 @@ A story told on {title}.
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_each_page_shows_the_dates_its_article_is_published_with(
+def test_a_page_shows_the_dates_its_file_gives_where_the_feeds_tell_tied_entries_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
-    # Pages are rendered as files are parsed, before grouping moves tied dates apart by seconds.
+    # Grouping gives tied entries a second each (untie); a page depends on its own file only.
     monkeypatch.setattr(pipeline, "SERIAL_BELOW", 0)
     articles = tmp_path / "articles"
     for n in range(4):
         write_article(articles, f"2024/story-{n}.txt", TIED.format(title=f"Story {n}"))
     settings = make_settings(articles, tmp_path / "output")
     report = pipeline.build(settings, workers=workers)
-    published = report.feeds[0].entries
-    assert sorted(a.published.second for a in published) == [0, 1, 2, 3]
-    for article in published:
+    assert sorted(a.published.second for a in report.feeds[0].entries) == [0, 1, 2, 3]
+    for source in find_sources(articles, frozenset(READERS)):
+        article = pipeline.parse_source(source, settings).article
+        assert article is not None
+        assert article.published.second == 0
         page = article_page(article, settings)
         assert (settings.output / page.path).read_bytes() == page.data
+        assert b'<time datetime="2024-03-05T00:00:00+00:00">' in page.data
     clean = replace(settings, output=tmp_path / "clean")
     pipeline.build(clean, use_cache=False, workers=1)
     assert snapshot(settings.output) == snapshot(clean.output)
 
 
-def test_the_page_of_a_changed_article_that_grouping_moves_shows_the_moved_date(tmp_path: Path) -> None:
-    # Only the changed file is parsed again, so its page is rendered before grouping finds
-    # that it now shares its date with an article whose id comes first.
+def test_the_page_of_a_changed_article_that_grouping_moves_keeps_the_date_its_file_gives(tmp_path: Path) -> None:
+    # Only the changed file is parsed again; grouping then finds that it shares its date
+    # with an article whose id comes first, and moves its feed entry, not its page.
     articles = tmp_path / "articles"
     write_article(articles, "2024/a.txt", TIED.format(title="Story A"))
     write_article(articles, "2024/b.txt", TIED.format(title="Story B").replace("March 5, 2024", "March 6, 2024"))
@@ -176,8 +181,12 @@ def test_the_page_of_a_changed_article_that_grouping_moves_shows_the_moved_date(
     assert report.parsed == 1
     moved = next(a for a in report.feeds[0].entries if a.source == "2024/b.txt")
     assert moved.published.second == 1
-    page = article_page(moved, settings)
+    page = article_page(replace(moved, published=moved.published.replace(second=0),
+                                updated=moved.updated.replace(second=0)), settings)
     assert (settings.output / page.path).read_bytes() == page.data
+    clean = replace(settings, output=tmp_path / "clean")
+    pipeline.build(clean, use_cache=False)
+    assert snapshot(settings.output) == snapshot(clean.output)
 
 
 def test_the_page_of_an_article_left_out_is_not_published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -36,8 +36,9 @@ SAFE_FOLDER = re.compile(r"^[a-z0-9]+(?:-+[a-z0-9]+)*$")
 def publish_articles(articles: list[Article], settings: Settings) -> Grouped:
     """What pipeline.build does after reading: group, render, publish."""
     grouped = group(articles, settings)
+    as_given = {a.source: a for a in articles}  # a page shows its article as parsed, not as grouped
     files = itertools.chain(render_feeds(grouped.feeds, settings),
-                            render_pages(grouped.feeds, grouped.published, settings))
+                            render_pages(grouped.feeds, [as_given[a.source] for a in grouped.published], settings))
     publish(files, settings.output)
     return grouped
 
