@@ -18,6 +18,7 @@ import pytest
 from bench.corpus import generate
 from feeds import pipeline
 from feeds.archive import archive_pages
+from feeds.cache import stamp_of
 from feeds.group import group
 from feeds.jsonfeed import render_json_feeds
 from feeds.pages import render_pages
@@ -73,8 +74,10 @@ def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_p
     tied = [serial[names.index(f"tied/story-{n}.txt")][2] for n in range(3)]
     assert all(page is not None for page in tied)
     assert len(serial) == len(jobs) > 150
-    assert sum(1 for digest, _, _ in serial if digest is None) == 1  # the dangling link
-    assert sum(1 for _, _, page in serial if page is not None) > 150
+    assert sum(1 for digest, _, _, _ in serial if digest is None) == 1  # the dangling link
+    assert sum(1 for _, _, page, _ in serial if page is not None) > 150
+    for (_, path), (digest, _, _, stamp) in zip(jobs, serial, strict=True):  # as read: what the cache keeps
+        assert stamp == (None if digest is None else stamp_of(os.stat(path)))
 
 
 @pytest.mark.usefixtures("always_parallel")
@@ -82,10 +85,10 @@ def test_worker_processes_write_the_pages_into_a_shared_folder(corpus: Path, tmp
     shared = tmp_path / "shared"
     shared.mkdir()
     _, serial, parallel = parsed_both_ways(corpus, tmp_path, into=shared)
-    assert [(digest, record) for digest, record, _ in parallel] == [(digest, record) for digest, record, _ in serial]
-    pages = [page for (_, _, page), (_, _, there) in zip(serial, parallel, strict=True)
-             if isinstance(page, Rendered) and there is not None]  # not those left for after grouping
-    written = [page for _, _, page in parallel if page is not None]
+    assert [(digest, record) for digest, record, _, _ in parallel] == [
+        (digest, record) for digest, record, _, _ in serial]
+    pages = [page for _, _, page, _ in serial if isinstance(page, Rendered)]
+    written = [page for _, _, page, _ in parallel if page is not None]
     assert written == [Written(path=p.path, digest=sha256(p.data).hexdigest()) for p in pages]
     assert {p.path: p.data for p in pages} == {
         f.relative_to(shared).as_posix(): f.read_bytes() for f in shared.rglob("*") if f.is_file()}

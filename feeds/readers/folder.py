@@ -84,3 +84,13 @@ def read_source(source: Source) -> bytes | OSError:
             return f.read()
     except OSError as e:
         return e
+
+
+def read_stamped(source: Source) -> tuple[bytes, os.stat_result] | OSError:
+    """`read_source`, with what `fstat` said of the file just before its bytes were read."""
+    try:
+        with open(source.path, "rb") as f:
+            status = os.fstat(f.fileno())
+            return f.read(), status
+    except OSError as e:
+        return e
