@@ -1,10 +1,13 @@
-"""Lists a folder tree: each file below it (not following links), with its modification time.
+"""Lists a folder tree: each file below it (not following links), with its modification time;
+or hard-links one tree into another and lists what it linked.
 
 Run as a script in a process of its own (`python -I -S _listing.py ROOT`, by publish.py) it
 writes, for each file, its modification time in ns (-1: not a regular file) and its path
 below ROOT, each followed by a NUL byte: its hundred thousand `stat` calls then run beside
-the build instead of waiting for the build's interpreter lock. It imports nothing but the
-standard library for that reason, and publish.py imports it to do the same in-process."""
+the build instead of waiting for the build's interpreter lock. With `--link FROM TO NAME...`
+it first links each regular file below FROM into the empty folder TO (the top-level NAMEs
+left out) and lists TO's files as they were linked. It imports nothing but the standard
+library for that reason, and publish.py imports it to do the same in-process."""
 
 from __future__ import annotations
 
@@ -30,12 +33,45 @@ def listing(root: str) -> Iterator[tuple[int, bytes]]:
                 yield (info.st_mtime_ns if stat.S_ISREG(info.st_mode) else -1), path
 
 
-def main(root: str) -> None:
+def linked(source: str, target: str, leave_out: frozenset[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Hard-link every regular file below `source` into the existing, empty folder `target`,
+    except the top-level names `leave_out`, making its folders; (modification time in ns,
+    path) of each file linked, as `lstat` finds it in `target` once linked: what was linked,
+    not what the old name holds by then. Raises OSError when a link cannot be made."""
+    pending = [(os.fsencode(source), os.fsencode(target), b"")]
+    while pending:
+        folder, into, prefix = pending.pop()
+        made = not prefix  # `target` exists; its folders are made before their first file
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, into + b"/" + entry.name, prefix + entry.name + b"/"))
+                    continue
+                # The type comes with the entry: no `stat` before the link, only the one after.
+                if not entry.is_file(follow_symlinks=False) or (not prefix and entry.name in leave_out):
+                    continue
+                if not made:
+                    os.makedirs(into, exist_ok=True)
+                    made = True
+                there = into + b"/" + entry.name
+                try:
+                    os.link(entry.path, there, follow_symlinks=False)
+                except FileNotFoundError:
+                    continue  # gone from `source` since it was listed
+                info = os.lstat(there)
+                yield (info.st_mtime_ns if stat.S_ISREG(info.st_mode) else -1), prefix + entry.name
+
+
+def main(arguments: list[str]) -> None:
+    if arguments[0] == "--link":
+        found = linked(arguments[1], arguments[2], frozenset(map(os.fsencode, arguments[3:])))
+    else:
+        found = listing(arguments[0])
     out = sys.stdout.buffer
-    for mtime, path in listing(root):
+    for mtime, path in found:
         out.write(b"%d\0%s\0" % (mtime, path))
     out.flush()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])

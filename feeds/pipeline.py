@@ -907,9 +907,10 @@ class _Build:
         if plan is None:
             return None
         self.progress.stage(Stage.GROUP, None)
-        publication = Publication(output)
-        # Opened in a thread, which mostly waits for the spare's listing (a process of its
-        # own: 100,000 stat calls) while this one restores the feeds.
+        publication = Publication(output, carrying=True)
+        # Opened in a thread, which mostly waits for a process of its own (100,000 stat calls
+        # listing the spare; or, without one, as many links copying the output) while this
+        # one restores the feeds.
         opener = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeds-open")
         opening = opener.submit(publication.__enter__)
         opener.shutdown(wait=False)

@@ -95,8 +95,12 @@ class Publication:
     swapped in by `finish`. Leaving the `with` block without finishing (an error, a kill)
     leaves the output as it was; the draft is removed then or by the next build."""
 
-    def __init__(self, output: Path) -> None:
+    def __init__(self, output: Path, *, carrying: bool = False) -> None:
+        """`carrying`: most files will be carried over (`carry_over`), so without a spare the
+        new tree starts as a hard-linked copy of the current output, made by a process of its
+        own while this one renders what changed."""
         self.output = output.absolute()
+        self._carrying = carrying
         self._stack = contextlib.ExitStack()
         self._tree: _Tree | None = None
         self._previous: dict[str, str] = {}
@@ -111,7 +115,7 @@ class Publication:
             _recover(self.output)
             _check_replaceable(self.output)
             self._previous = read_manifest(self.output)
-            self._tree = _Tree.prepare(self.output, self._previous)
+            self._tree = _Tree.prepare(self.output, self._previous, copy=self._carrying)
             self._stack = self._stack.pop_all()  # held until the `with` block ends
         return self
 
@@ -218,7 +222,9 @@ class _Tree:
         self.blank = not trusted and not links.active  # nothing here or in the output to compare with
 
     @classmethod
-    def prepare(cls, output: Path, previous: Mapping[str, str]) -> _Tree:
+    def prepare(cls, output: Path, previous: Mapping[str, str], *, copy: bool = False) -> _Tree:
+        """The spare, else a new folder beside `output`: empty, or (`copy`) holding the
+        current output's files, hard-linked."""
         links = _Linker(output, previous)
         spare = _spare(output)
         try:
@@ -234,6 +240,10 @@ class _Tree:
                 _remove(spare)
             staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
             staging.chmod(0o755)  # mkdtemp's 0700 would hide the swapped-in folder from a web server
+            if copy and links.active:
+                copied = _linked_copy(output, staging, previous, links.written_by)
+                if copied is not None:
+                    return cls(staging, copied, links)
         except OSError as e:
             raise PublishError(f"Cannot prepare a folder beside {output}: {e}.", path=output) from e
         return cls(staging, {}, links)
@@ -492,8 +502,36 @@ def _inventory(root: Path, manifest: Mapping[str, str], written_by: int) -> dict
     """The files of the spare `root` that still hold the bytes its `manifest` lists: those not
     changed since it was written (a write sets the modification time; a hard link edited
     through the output shows here too). Everything else in it is removed."""
+    return _trusted(root, _listing(root), manifest, written_by)
+
+
+def _linked_copy(current: Path, root: Path, manifest: Mapping[str, str], written_by: int) -> dict[str, str] | None:
+    """What `_inventory` finds in the empty folder `root` once every file of the `current`
+    output is hard-linked into it (but the manifest and our files in flight, which are
+    written, never linked) by a process of its own (feeds/_listing.py); None, with `root`
+    empty again, when that fails (a file system without hard links)."""
+    try:
+        found = _linked_copy_listing(current, root, _RESERVED)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        for entry in os.scandir(root):
+            _remove(Path(entry.path))
+        return None
+    return _trusted(root, found, manifest, written_by)
+
+
+def _linked_copy_listing(current: Path, root: Path, leave_out: Iterable[str]) -> list[tuple[str, int]]:
+    """(path, modification time) of each regular file of `current` hard-linked into `root`,
+    but the top-level names `leave_out`; raises what stopped the process."""
+    script = os.fspath(Path(_listing_module.__file__ or "").resolve())
+    command = [sys.executable, "-I", "-S", script, "--link", os.fspath(current), os.fspath(root), *sorted(leave_out)]
+    done = subprocess.run(command, capture_output=True, check=True, timeout=3600)  # noqa: S603 - our own script
+    return _listed(done.stdout)
+
+
+def _trusted(root: Path, found: Iterable[tuple[str, int]], manifest: Mapping[str, str],
+             written_by: int) -> dict[str, str]:
     trusted: dict[str, str] = {}
-    for path, mtime in _listing(root):
+    for path, mtime in found:
         digest = manifest.get(path)
         if digest is not None and 0 <= mtime <= written_by:
             trusted[path] = digest
@@ -511,12 +549,17 @@ def _listing(root: Path) -> list[tuple[str, int]]:
     try:
         done = subprocess.run([sys.executable, "-I", "-S", script, os.fspath(root)],  # noqa: S603 - our own script
                               capture_output=True, check=True, timeout=3600)
-        fields = done.stdout.split(b"\0")
-        if len(fields) % 2 != 1 or fields[-1]:
-            raise ValueError("a listing cut short")
-        return [(os.fsdecode(path), int(mtime)) for mtime, path in zip(fields[:-1:2], fields[1::2], strict=True)]
+        return _listed(done.stdout)
     except (OSError, ValueError, subprocess.SubprocessError):
         return [(os.fsdecode(path), mtime) for mtime, path in _listing_module.listing(os.fspath(root))]
+
+
+def _listed(output: bytes) -> list[tuple[str, int]]:
+    """(path, modification time) of each file a feeds/_listing.py process wrote."""
+    fields = output.split(b"\0")
+    if len(fields) % 2 != 1 or fields[-1]:
+        raise ValueError("a listing cut short")
+    return [(os.fsdecode(path), int(mtime)) for mtime, path in zip(fields[:-1:2], fields[1::2], strict=True)]
 
 
 def _make_folder(top: str, folder: str) -> None:
@@ -582,6 +625,11 @@ class _Linker:
     def active(self) -> bool:
         """Whether there is a previous output to link from."""
         return self._written_by >= 0
+
+    @property
+    def written_by(self) -> int:
+        """When the previous output's manifest was written (ns): its files are not newer."""
+        return self._written_by
 
     def link(self, path: str, digest: str, size: int | None, target: str) -> bool:
         """True when `target` is now a hard link of the previous build's identical file."""

@@ -42,3 +42,25 @@ def test_without_the_process_the_listing_is_the_same(tree: Path, monkeypatch: py
     monkeypatch.setattr(sys, "executable", str(tree / "no-such-python"))
     assert set(publish._listing(tree)) == expected(tree)
     assert {(os.fsdecode(p), m) for m, p in _listing.listing(str(tree))} == expected(tree)
+
+
+def test_the_linking_process_links_the_regular_files_but_those_left_out(tree: Path, tmp_path: Path) -> None:
+    (tree / "keep-out").write_text("m")
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    found = set(publish._linked_copy_listing(tree, copy, ("keep-out", "a")))  # a top-level name only: "a/…" stays
+    regular = {(path, mtime) for path, mtime in expected(tree) if mtime >= 0}
+    assert found == regular
+    for path, _ in regular:
+        assert (copy / path).stat().st_ino == (tree / path).stat().st_ino
+    assert not (copy / "keep-out").exists()
+    assert not (copy / "a" / "to-b").exists()  # a link is not followed, nor copied
+    assert not (copy / "a" / "pipe").exists()
+
+
+def test_a_copy_that_cannot_be_linked_is_left_empty(tree: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "a").write_text("in the way")  # linking below it fails, as it would across file systems
+    assert publish._linked_copy(tree, copy, {"index.html": "0" * 64}, written_by=2**62) is None
+    assert list(copy.iterdir()) == []

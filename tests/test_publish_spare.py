@@ -5,13 +5,14 @@ published tree is exactly the files the build rendered."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from feeds.errors import PublishError
-from feeds.publish import MANIFEST, Reused, publish, read_manifest
+from feeds.publish import MANIFEST, Publication, Reused, _Linker, publish, read_manifest
 from feeds.render import Rendered
 
 
@@ -127,3 +128,61 @@ def test_a_path_that_is_both_a_file_and_a_folder_is_refused(tmp_path: Path, spar
     with pytest.raises(PublishError):
         publish(files(x__y__z="deep", x="flat"), out)
     assert tree(out) == before
+
+
+def carried(out: Path, changed: dict[str, str], *, leave_out: tuple[str, ...] = ()) -> list[str]:
+    """A build that renders only `changed` and carries every other file over; what it lost."""
+    with Publication(out, carrying=True) as publication:
+        for file in files(**changed):
+            publication.put(file)
+        lost = publication.carry_over(leave_out=leave_out)
+        if not lost:
+            publication.finish()
+    return lost
+
+
+def test_without_a_spare_a_carrying_build_starts_from_a_linked_copy_of_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    builds(out, {"a": "1", "sub__b": "1", "c": "1"})  # a first build leaves no spare
+    assert not spare.exists()
+    manifest = (out / MANIFEST).read_bytes()
+    one_by_one: list[str] = []
+
+    def link(self: _Linker, path: str, *_: object) -> bool:
+        one_by_one.append(path)
+        return False
+
+    monkeypatch.setattr(_Linker, "link", link)
+    assert carried(out, {"a": "2"}, leave_out=("c",)) == []
+    assert one_by_one == ["a"]  # the file put (its bytes are new); every file carried over was there already
+    assert tree(out) == {"a": "2", "sub/b": "1"}
+    assert set(read_manifest(out)) == {"a", "sub/b"}
+    # The old output is the spare now, untouched through the links it shares with the new one.
+    assert tree(spare) == {"a": "1", "sub/b": "1", "c": "1"}
+    assert (spare / MANIFEST).read_bytes() == manifest
+    assert (out / "sub" / "b").stat().st_ino == (spare / "sub" / "b").stat().st_ino
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.spare", "out"]
+
+
+def test_a_file_edited_in_place_is_not_carried_from_the_linked_copy(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    builds(out, {"a": "1", "b": "1"})
+    (out / "b").write_text("edited")
+    later = (out / MANIFEST).stat().st_mtime + 5
+    os.utime(out / "b", (later, later))
+    assert carried(out, {"a": "2"}) == ["b"]  # gone or changed: the caller builds in full
+    assert tree(out) == {"a": "1", "b": "edited"}  # nothing was published
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # the draft is gone
+
+
+def test_without_hard_links_a_carrying_build_links_or_writes_each_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    builds(out, {"a": "1", "sub__b": "1"})
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-such-python"))  # the copying process cannot run
+    assert carried(out, {"a": "2"}) == []
+    assert tree(out) == {"a": "2", "sub/b": "1"}
+    assert (out / "sub" / "b").stat().st_ino == (tmp_path / ".out.spare" / "sub" / "b").stat().st_ino  # linked
