@@ -538,13 +538,24 @@ class _Build:
             for file in _reported(files, self.progress):
                 publication.put(file)
             self.stop_workers()
-            published = publication.finish()
+            # A thread flushes the new tree (`syncfs`: seconds on a disk) and swaps it in, while
+            # this one stores what holds whether or not that works: the stamps, and the bytes
+            # each key rendered (a next build checks them against the files it finds).
+            put = publication.files
+            finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeds-finish")
+            finishing = finisher.submit(publication.finish)
+            finisher.shutdown(wait=False)
+            try:
+                if self.store.persistent:
+                    with contextlib.suppress(CacheError):
+                        self.save_stamps(root, sources, stamps, hashes, previous)
+                        self.store.put_published((key, path, put[path]) for key, path in made.rendered)
+            finally:
+                published = finishing.result()  # raises what finishing raised
         report = replace(report, output=published)
         if self.store.persistent:
             # Published: a cache that fails now only makes the next build slower.
             with contextlib.suppress(CacheError):
-                self.save_stamps(root, sources, stamps, hashes, previous)
-                self.store.put_published((key, path, published.files[path]) for key, path in made.rendered)
                 self.store.collect(self.keys.values(), made.keys)
                 original = {p.source: p.article for p in parsed}
                 moved = {a.source: (cache.encode_time(a.published), cache.encode_time(a.updated))

@@ -144,6 +144,11 @@ class Publication:
         """Take back the file put at `path`."""
         self._open().discard(path)
 
+    @property
+    def files(self) -> Mapping[str, str]:
+        """path -> sha256 of each file put so far: what `finish` publishes, once every file is put."""
+        return self._open().digests
+
     def carry_over(self, *, leave_out: Iterable[str] = ()) -> list[str]:
         """Put every file of the current output that no `put` replaced, as it is there, except
         those of `leave_out`; return the paths of those that are not there (gone, or changed
