@@ -178,10 +178,10 @@ def _unreadable(name: str, error: OSError) -> Diagnostic:
     return Diagnostic(code=Code.DECODE, file=name, line=1, message=f"The file cannot be read: {error.strerror}.")
 
 
-Outcome = tuple[bytes | None, Record, Rendered | Written | None, Stamp | None]  # hash, record, page, stamp
-"""What parsing a file gives: the hash of the bytes parsed (None: unreadable), the record, and
-the article's page when asked for (rendered with the dates the file gives), or where it was
-written."""
+Outcome = tuple[bytes | None, Record, Rendered | Written | None, Stamp | None]
+"""What parsing a file gives: the hash of the bytes parsed (None: unreadable), the record, the
+article's page when asked for (rendered with the dates the file gives), or where it was
+written, and the file's stamp as it was read (None: unreadable)."""
 
 
 def _parse_file(name: str, path: str, settings: Settings, page: bool, into: str | None = None) -> Outcome:
@@ -541,7 +541,7 @@ class _Build:
             # A thread flushes the new tree (`syncfs`: seconds on a disk) and swaps it in, while
             # this one stores what holds whether or not that works: the stamps, and the bytes
             # each key rendered (a next build checks them against the files it finds).
-            put = publication.files
+            digests = publication.files
             finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeds-finish")
             finishing = finisher.submit(publication.finish)
             finisher.shutdown(wait=False)
@@ -549,7 +549,7 @@ class _Build:
                 if self.store.persistent:
                     with contextlib.suppress(CacheError):
                         self.save_stamps(root, sources, stamps, hashes, previous)
-                        self.store.put_published((key, path, put[path]) for key, path in made.rendered)
+                        self.store.put_published((key, path, digests[path]) for key, path in made.rendered)
             finally:
                 published = finishing.result()  # raises what finishing raised
         report = replace(report, output=published)
@@ -717,7 +717,7 @@ class _Build:
                 whole = self.full.get(article.source)
                 if whole is article:
                     yield whole
-                elif whole is not None:  # the article as parsed, where `full` has it as grouped: a page's
+                elif whole is not None:  # `full` has it as grouped; this is it as parsed (a page's)
                     yield replace(article, summary=whole.summary, content_html=whole.content_html)
                 else:
                     summary, content = texts[article.source]

@@ -518,8 +518,8 @@ def _linked_copy(current: Path, root: Path, manifest: Mapping[str, str], written
     try:
         found = _linked_copy_listing(current, root, _RESERVED)
     except (OSError, ValueError, subprocess.SubprocessError):
-        for entry in os.scandir(root):
-            _remove(Path(entry.path))
+        for path in list(root.iterdir()):
+            _remove(path)
         return None
     return _trusted(root, found, manifest, written_by)
 
