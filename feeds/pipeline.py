@@ -48,7 +48,7 @@ from functools import partial
 from itertools import takewhile
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from feeds import cache
 from feeds.archive import ArchivePage, archive_count, archive_pages
@@ -67,6 +67,7 @@ from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source, read_stamped
 from feeds.render import FeedFormat, Rendered, render_archive, render_feeds
 
+_T = TypeVar("_T")
 FeedRenderer = Callable[[Iterable[Feed], Settings], Iterable[Rendered]]
 FEED_RENDERERS: tuple[FeedRenderer, ...] = (render_feeds, render_json_feeds)  # each: every file of one feed
 SERIAL_BELOW = 500  # fewer files to parse than this: no worker processes (starting them costs ~0.3 s)
@@ -542,9 +543,7 @@ class _Build:
             # this one stores what holds whether or not that works: the stamps, and the bytes
             # each key rendered (a next build checks them against the files it finds).
             digests = publication.files
-            finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeds-finish")
-            finishing = finisher.submit(publication.finish)
-            finisher.shutdown(wait=False)
+            finishing = _in_a_thread(publication.finish, "feeds-finish")
             try:
                 if self.store.persistent:
                     with contextlib.suppress(CacheError):
@@ -922,9 +921,7 @@ class _Build:
         # Opened in a thread, which mostly waits for a process of its own (100,000 stat calls
         # listing the spare; or, without one, as many links copying the output) while this
         # one restores the feeds.
-        opener = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feeds-open")
-        opening = opener.submit(publication.__enter__)
-        opener.shutdown(wait=False)
+        opening = _in_a_thread(publication.__enter__, "feeds-open")
         with contextlib.ExitStack() as stack:
             stack.callback(_leave, publication, opening)  # drops the draft unless finished
             try:
@@ -1214,6 +1211,15 @@ def _as_grouped(article: Article, moved: Mapping[str, Dates]) -> Article:
     if dates is None:
         return article
     return replace(article, published=cache.decode_time(dates[0]), updated=cache.decode_time(dates[1]))
+
+
+def _in_a_thread(call: Callable[[], _T], name: str) -> Future[_T]:
+    """`call` run in a thread of its own, which ends with it."""
+    thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+    try:
+        return thread.submit(call)
+    finally:
+        thread.shutdown(wait=False)
 
 
 def _leave(publication: Publication, opening: Future[Publication]) -> None:

@@ -79,11 +79,8 @@ _name = attrgetter("name")
 
 def read_source(source: Source) -> bytes | OSError:
     """The file's bytes, or the error that kept them from us (reported, never raised)."""
-    try:
-        with open(source.path, "rb") as f:
-            return f.read()
-    except OSError as e:
-        return e
+    read = read_stamped(source)
+    return read if isinstance(read, OSError) else read[0]
 
 
 def read_stamped(source: Source) -> tuple[bytes, os.stat_result] | OSError:
