@@ -469,10 +469,6 @@ class Store:
             raise CacheError(f"the text of {len(bad)} articles in the build cache is damaged", corrupt=False)
         return found
 
-    def readable(self) -> str:
-        """Where another process finds what is committed (`read_texts`)."""
-        return os.fspath(self.path)
-
     def has_parsed(self) -> bool:
         """Whether the store holds any parse result at all (else hashing files to look them up is wasted)."""
         with _guarded():
@@ -569,22 +565,6 @@ def _whole_texts(db: sqlite3.Connection, keys: Sequence[bytes]) -> dict[bytes, t
                 with contextlib.suppress(UnicodeDecodeError):
                     found[key] = (summary.decode("utf-8"), content.decode("utf-8"))
     return found
-
-
-_readers: dict[str, sqlite3.Connection] = {}  # a worker process's read-only connections, by database
-
-
-def read_texts(database: str, keys: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
-    """`Store.texts` from another process (a worker), read-only: what `Store.readable` names,
-    as last committed. A key whose text is missing or damaged is left out, never an error:
-    the build process, which can mend the store, deals with it."""
-    try:
-        db = _readers.get(database)
-        if db is None:
-            db = _readers[database] = sqlite3.connect(f"{Path(database).as_uri()}?mode=ro", uri=True, timeout=60)
-        return _whole_texts(db, keys)
-    except sqlite3.Error:
-        return {}
 
 
 def _connect(path: Path, *, durable: bool) -> sqlite3.Connection:

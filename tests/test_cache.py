@@ -217,19 +217,6 @@ def test_a_damaged_entry_is_parsed_again(site: Settings, tmp_path: Path) -> None
     assert pipeline.build(site).unchanged
 
 
-def test_another_process_reads_what_is_committed_and_whole_only(tmp_path: Path) -> None:
-    whole, damaged, absent = (bytes([n]) * 32 for n in (1, 2, 3))
-    with cache.Store.open(tmp_path / "cache", b"f" * 32) as store:
-        record = cache.Record(light=b"", summary=b"a summary", content="<p>ünïcode</p>".encode())
-        store.put([(whole, record), (damaged, record)])
-        store.commit()
-        store._db.execute("UPDATE texts SET content = CAST('<p>tampered</p>' AS BLOB) WHERE key = ?", (damaged,))
-        store.commit()
-        texts = cache.read_texts(store.readable(), [whole, damaged, absent])
-        assert texts == {whole: ("a summary", "<p>ünïcode</p>")}
-    assert cache.read_texts(str(tmp_path / "nowhere.sqlite3"), [whole]) == {}
-
-
 def test_an_entry_that_vanishes_during_the_build_falls_back_on_a_clean_build(
     site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
