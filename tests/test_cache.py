@@ -403,6 +403,35 @@ def test_only_the_changed_articles_page_is_rendered_again(
         assert snapshot(site.output) == clean_build(site, tmp_path / str(revision))
 
 
+def test_a_full_rebuild_reads_and_renders_only_the_changed_article(
+    site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the first build stored: each file's stamp, and what each page was rendered from.
+    monkeypatch.setattr(pipeline, "PATCH_AT_MOST", 0)  # a full rebuild, not a patch
+    monkeypatch.setattr(cache, "_RACY_NS", -10**15)  # trust every stamp, however fresh
+    pipeline.build(site)
+    hashed: list[bytes] = []
+    rendered: list[str] = []
+    real_hash, real_page = cache.content_hash, pages.article_page
+
+    def hashing(data: bytes) -> bytes:
+        hashed.append(data)
+        return real_hash(data)
+
+    def rendering(article: Article, settings: Settings) -> Rendered:
+        rendered.append(article.source)
+        return real_page(article, settings)
+
+    monkeypatch.setattr(cache, "content_hash", hashing)
+    monkeypatch.setattr(pipeline, "article_page", rendering)
+    changed = rewrite(site, 7, revision=1)
+    report = pipeline.build(site)
+    assert report.parsed == 1
+    assert set(hashed) == {changed.read_bytes()}  # read and parsed; the other files' stamps were stored
+    assert rendered == [article(7).name]  # the other pages' keys were stored
+    assert snapshot(site.output) == clean_build(site, tmp_path)
+
+
 @pytest.mark.parametrize("damage", ["gone", "edited"])
 @pytest.mark.parametrize("which", ["an article page", "a feed"])
 def test_a_file_missing_or_edited_in_the_output_is_rendered_again(
