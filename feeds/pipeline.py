@@ -530,7 +530,8 @@ class _Build:
                 return report
 
             made = _Made()
-            self.drop_early_pages(grouped.published, publication)
+            shown = {a.source for a in grouped.published}
+            self.drop_early_pages(shown, publication)
             # A page shows its article as parsed, not as grouped (see `page_key`).
             as_parsed = {p.source: p.article for p in parsed}
             pages = [article for a in grouped.published if (article := as_parsed[a.source]) is not None]
@@ -556,12 +557,10 @@ class _Build:
             # Published: a cache that fails now only makes the next build slower.
             with contextlib.suppress(CacheError):
                 self.store.collect(self.keys.values(), made.keys)
-                original = {p.source: p.article for p in parsed}
                 moved = {a.source: (cache.encode_time(a.published), cache.encode_time(a.updated))
-                         for a in grouped.published if a is not original[a.source]}
-                shown = {a.source for a in grouped.published}
+                         for a in grouped.published if a is not as_parsed[a.source]}
                 beyond = [grouped.members[f.path][len(f.entries):len(f.entries) + BEYOND] for f in grouped.feeds]
-                self.remember(sources, hashes, report, moved, frozenset(original).difference(shown), grouped.index,
+                self.remember(sources, hashes, report, moved, frozenset(as_parsed).difference(shown), grouped.index,
                               beyond)
                 self.store.commit()
         return report
@@ -666,9 +665,9 @@ class _Build:
         assert len(found) == len(sources), "a source was neither found nor parsed"
         return found, len(missing)
 
-    def drop_early_pages(self, published: Sequence[Article], publication: Publication) -> None:
-        """Take back the pages put while parsing of the articles grouping left out (a duplicate id)."""
-        shown = {a.source for a in published}
+    def drop_early_pages(self, shown: set[str], publication: Publication) -> None:
+        """Take back the pages put while parsing of the articles grouping left out (a duplicate
+        id): those whose source is not `shown`."""
         for source in [source for source in self.early if source not in shown]:
             publication.discard(self.early.pop(source))
 
