@@ -160,10 +160,6 @@ class Record:
     def light_crc(self) -> int:
         return zlib.crc32(self.light)
 
-    @property
-    def text_crc(self) -> int:
-        return zlib.crc32(self.content, zlib.crc32(self.summary))
-
     def __reduce__(self) -> tuple[Any, tuple[bytes, bytes, bytes]]:
         # Every parse result crosses from a worker process: pickled as its three values, a
         # record costs 5 µs where a slotted dataclass's own state handling costs 15.
@@ -456,17 +452,13 @@ class Store:
                     if key in wanted and isinstance(light, bytes) and zlib.crc32(light) == crc}
 
     def texts(self, keys: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
-        """key -> (summary, content_html). A key whose text is damaged or gone raises
-        `CacheError`, after its row is deleted: the next attempt parses that file again."""
+        """key -> (summary, content_html) of the keys whose text is there and whole. The store
+        keeps the text of only some articles (`put_texts`); a damaged one is deleted. The
+        caller parses the files of the others again."""
         with _guarded():
-            found = _whole_texts(self._db, keys)
-            bad = [(key,) for key in keys if key not in found]
-            if bad:
-                self._db.executemany("DELETE FROM light WHERE key = ?", bad)
-                self._db.executemany("DELETE FROM texts WHERE key = ?", bad)
-                self._db.commit()
-        if bad:
-            raise CacheError(f"the text of {len(bad)} articles in the build cache is damaged", corrupt=False)
+            found, damaged = _whole_texts(self._db, keys)
+            if damaged:
+                self._db.executemany("DELETE FROM texts WHERE key = ?", ((key,) for key in damaged))
         return found
 
     def has_parsed(self) -> bool:
@@ -475,11 +467,22 @@ class Store:
             return self._db.execute("SELECT 1 FROM light LIMIT 1").fetchone() is not None
 
     def put(self, entries: Sequence[tuple[bytes, Record]]) -> None:
+        """Parse results, light part and text."""
+        self.put_light(entries)
+        self.put_texts((key, r.summary, r.content) for key, r in entries)
+
+    def put_light(self, entries: Sequence[tuple[bytes, Record]]) -> None:
+        """The light part of parse results: what grouping needs, found by `light`."""
         with _guarded():
             self._db.executemany("INSERT OR REPLACE INTO light VALUES (?, ?, ?)",
                                  ((key, r.light_crc, r.light) for key, r in entries))
+
+    def put_texts(self, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
+        """(key, summary, content) of articles whose light part is stored: what `texts` finds."""
+        with _guarded():
             self._db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)",
-                                 ((key, r.text_crc, r.summary, r.content) for key, r in entries))
+                                 ((key, zlib.crc32(content, zlib.crc32(summary)), summary, content)
+                                  for key, summary, content in texts))
 
     # -- what feed documents and article pages were published as -------------------------------
 
@@ -554,9 +557,11 @@ class Store:
                 self._db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM live_keys)")  # noqa: S608
 
 
-def _whole_texts(db: sqlite3.Connection, keys: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
-    """key -> (summary, content_html) of the keys whose text is there and passes its checks."""
+def _whole_texts(db: sqlite3.Connection, keys: Sequence[bytes]) -> tuple[dict[bytes, tuple[str, str]], list[bytes]]:
+    """key -> (summary, content_html) of the keys whose text is there and passes its checks;
+    and the keys whose text is there and does not."""
     found: dict[bytes, tuple[str, str]] = {}
+    damaged: list[bytes] = []
     for batch in _batches(keys):
         query = f"SELECT key, crc, summary, content FROM texts WHERE key IN ({_marks(batch)})"  # noqa: S608
         for key, crc, summary, content in db.execute(query, batch):
@@ -564,7 +569,9 @@ def _whole_texts(db: sqlite3.Connection, keys: Sequence[bytes]) -> dict[bytes, t
                     and zlib.crc32(content, zlib.crc32(summary)) == crc:
                 with contextlib.suppress(UnicodeDecodeError):
                     found[key] = (summary.decode("utf-8"), content.decode("utf-8"))
-    return found
+                    continue
+            damaged.append(key)
+    return found, damaged
 
 
 def _connect(path: Path, *, durable: bool) -> sqlite3.Connection:

@@ -55,7 +55,7 @@ from feeds.archive import ArchivePage, archive_count, archive_pages
 from feeds.cache import CacheError, PublishedFiles, Record, Stamp, Store, stamp_of
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic, PublishError
-from feeds.group import Index, admit, group, keeps_subtitle, newest_first_key, regroup, retire
+from feeds.group import Grouped, Index, admit, group, keeps_subtitle, newest_first_key, regroup, retire
 from feeds.ids import entry_id
 from feeds.jsonfeed import render_json_feeds
 from feeds.lastbuild import BEYOND, Dates, FeedValues, LastBuild, grouping_fields
@@ -66,6 +66,7 @@ from feeds.publish import MANIFEST, Publication, Published, Reused, Written, rea
 from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source, read_stamped
 from feeds.render import FeedFormat, Rendered, render_archive, render_feeds
+from feeds.spill import Spill
 
 _T = TypeVar("_T")
 FeedRenderer = Callable[[Iterable[Feed], Settings], Iterable[Rendered]]
@@ -471,6 +472,9 @@ class _Build:
         self.pool: ProcessPoolExecutor | None = None  # the worker processes, while they run
         self.shared: str | None = None  # the new output's folder, when the workers may write into it
         self.parsed_early = 0  # files a patch that did not work out parsed (and stored) before the full build
+        self.parsed_again = 0  # files parsed again for their text, which the store did not keep (`texts`)
+        self.spill: Spill | None = None  # the text of the files parsed, until `keep_texts`
+        self.paths: dict[str, str] = {}  # source -> its path, of every source found
 
     def worker_pool(self) -> ProcessPoolExecutor:
         """The worker processes, started on first use: a build that parses many files renders
@@ -492,10 +496,13 @@ class _Build:
             return self.stages(publish_to=publish_to)
         finally:
             self.stop_workers()
+            if self.spill is not None:
+                self.spill.close()
 
     def stages(self, *, publish_to: bool) -> BuildReport:
         self.progress.stage(Stage.READ, None)
         sources = find_sources(self.settings.articles, frozenset(READERS))
+        self.paths = {s.name: s.path for s in sources}
         if self.workers > 1 and len(sources) >= SERIAL_BELOW and not self.store.has_parsed():
             _start_fork_server()  # a first build parses every file: the workers will be needed
         root = str(self.settings.articles.absolute())
@@ -525,8 +532,10 @@ class _Build:
             feeds = self.hydrate_feeds(grouped.feeds)
             diagnostics = _sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics))
             report = BuildReport(found=len(sources), published=len(grouped.published), diagnostics=diagnostics,
-                                 feeds=feeds, output=None, parsed=fresh + self.parsed_early)
+                                 feeds=feeds, output=None, parsed=fresh + self.parsed_early + self.parsed_again)
             if publication is None:
+                self.keep_texts(grouped)
+                self.store.commit()
                 return report
 
             made = _Made()
@@ -541,18 +550,20 @@ class _Build:
                 publication.put(file)
             self.stop_workers()
             # A thread flushes the new tree (`syncfs`: seconds on a disk) and swaps it in, while
-            # this one stores what holds whether or not that works: the stamps, and the bytes
-            # each key rendered (a next build checks them against the files it finds).
+            # this one stores what holds whether or not that works: the text later builds
+            # render, the stamps, and the bytes each key rendered (a next build checks them
+            # against the files it finds).
             digests = publication.files
             finishing = _in_a_thread(publication.finish, "feeds-finish")
             try:
                 if self.store.persistent:
                     with contextlib.suppress(CacheError):
+                        self.keep_texts(grouped)
                         self.save_stamps(root, sources, stamps, hashes, previous)
                         self.store.put_published((key, path, digests[path]) for key, path in made.rendered)
             finally:
                 published = finishing.result()  # raises what finishing raised
-        report = replace(report, output=published)
+        report = replace(report, output=published, parsed=fresh + self.parsed_early + self.parsed_again)
         if self.store.persistent:
             # Published: a cache that fails now only makes the next build slower.
             with contextlib.suppress(CacheError):
@@ -656,14 +667,35 @@ class _Build:
                 publication.put(page)  # `drop_early_pages` takes it back if grouping leaves the article out
                 self.early[name] = page.path
             if len(batch) >= _PUT_EVERY:
-                self.store.put(batch)
+                self.put(batch)
                 batch.clear()
             if n % _COMMIT_EVERY == 0:
                 self.store.commit()  # keeps what is parsed, and lets other builds at the cache between
-        self.store.put(batch)
+        self.put(batch)
         found = [p for p in results if p is not None]
         assert len(found) == len(sources), "a source was neither found nor parsed"
         return found, len(missing)
+
+    def put(self, batch: Sequence[tuple[bytes, Record]]) -> None:
+        """Parse results: the light part into the store, the text into the spill (`keep_texts`)."""
+        if self.spill is None:
+            self.spill = Spill(self.store.folder)
+        self.store.put_light(batch)
+        self.spill.add(batch)
+
+    def keep_texts(self, grouped: Grouped) -> None:
+        """Store the text, parsed by this build, of the articles later builds render from the
+        store: the feeds' entries and the members kept after them (`LastBuild.beyond`), or
+        every article when archives are made. A later build parses the file of any other again
+        if it needs its text (`texts`)."""
+        if self.spill is None:
+            return
+        if self.settings.archives:
+            kept: Iterable[Article] = grouped.published
+        else:
+            kept = (a for f in grouped.feeds for a in grouped.members[f.path][:len(f.entries) + BEYOND])
+        keys = {key for a in kept if (key := self.keys.get(a.source)) is not None and key in self.spill}
+        self.store.put_texts(self.spill.texts(sorted(keys)))
 
     def drop_early_pages(self, shown: set[str], publication: Publication) -> None:
         """Take back the pages put while parsing of the articles grouping left out (a duplicate
@@ -686,14 +718,41 @@ class _Build:
     # -- text back into the articles that are rendered ------------------------------------------
 
     def texts(self, articles: Sequence[Article]) -> dict[str, tuple[str, str]]:
-        """source -> (summary, content_html) of each article."""
+        """source -> (summary, content_html) of each article: parsed by this build, kept by the
+        store, or else parsed again."""
         keyed = [(a.source, self.keys[a.source]) for a in articles if a.source in self.keys]
-        by_key = self.store.texts([k for _, k in keyed])
+        by_key: dict[bytes, tuple[str, str]] = {}
+        if self.spill is not None:
+            by_key.update((key, (summary.decode("utf-8"), content.decode("utf-8")))
+                          for key, summary, content in self.spill.texts(k for _, k in keyed))
+        if len(by_key) < len(keyed):
+            by_key.update(self.store.texts([k for _, k in keyed if k not in by_key]))
+        if len(by_key) < len(keyed):
+            by_key.update(self.parse_again([(source, key) for source, key in keyed if key not in by_key]))
         found = {source: by_key[key] for source, key in keyed}
         for article in articles:
             if article.source not in found:
                 record = self.unkeyed[article.source]
                 found[article.source] = (record.summary.decode("utf-8"), record.content.decode("utf-8"))
+        return found
+
+    def parse_again(self, wanted: Sequence[tuple[str, bytes]]) -> dict[bytes, tuple[str, str]]:
+        """The text of these (source, parse key), which the store does not hold (or not whole),
+        from their files, parsed again; now stored too. A file whose bytes are no longer those
+        of the key raises `CacheError`: it changed during the build, which starts again."""
+        if any(source not in self.paths for source, _ in wanted):
+            raise CacheError("an article's file is gone since the build began", corrupt=False)
+        jobs = [(source, self.paths[source]) for source, _ in wanted]
+        outcomes = parse_many(jobs, self.settings, workers=self.workers, progress=_Silent(), pool=self.worker_pool)
+        found: dict[bytes, tuple[str, str]] = {}
+        texts: list[tuple[bytes, bytes, bytes]] = []
+        for (source, key), (digest, record, _, _) in zip(wanted, outcomes, strict=True):
+            if digest is None or cache.parse_key(self.fingerprint, source, digest) != key:
+                raise CacheError(f"{source} changed during the build", corrupt=False)
+            found[key] = (record.summary.decode("utf-8"), record.content.decode("utf-8"))
+            texts.append((key, record.summary, record.content))
+        self.store.put_texts(texts)
+        self.parsed_again += len(wanted)
         return found
 
     def hydrate_feeds(self, feeds: Sequence[Feed]) -> tuple[Feed, ...]:
@@ -898,7 +957,7 @@ class _Build:
                                diagnostics=cache.decode_diagnostics(last.diagnostics),
                                feeds=feeds, output=Published(output=output, files=read_manifest(output),
                                                              changed=(), removed=()),
-                               parsed=0, unchanged=True)
+                               parsed=self.parsed_again, unchanged=True)
         except (OSError, ValueError, TypeError, KeyError):
             return None
 
@@ -949,7 +1008,8 @@ class _Build:
         for i, (digest, _) in plan.now.items():
             hashes[i] = digest  # of the bytes parsed: the stamps and the next build go by these
         report = BuildReport(found=len(sources), published=last.published + len(plan.joining) - len(plan.leaving),
-                             diagnostics=diagnostics, feeds=feeds, output=published, parsed=self.parsed_early)
+                             diagnostics=diagnostics, feeds=feeds, output=published,
+                             parsed=self.parsed_early + self.parsed_again)
         with contextlib.suppress(CacheError):  # published: a cache that fails now only makes the next build slower
             self.store.put_published((key, path, published.files[path]) for key, path in made.rendered)
             self.remember(sources, hashes, report, last.moved, plan.unpublished, plan.index, beyond)
@@ -1124,7 +1184,7 @@ class _Build:
         after = sorted({renamed.get(k, k) for keys_here in beyond for k in keys_here}.difference(keys))
         lights = self.store.light([*keys, *after])
         if len(lights) != len(keys) + len(after):
-            raise KeyError("an entry's record is gone")  # before asking for texts, which would raise CacheError
+            raise KeyError("an entry's record is gone")  # a full build parses it again
         texts = self.store.texts(keys)
         articles: dict[bytes, Article] = {}
         for key in [*keys, *after]:
@@ -1136,6 +1196,12 @@ class _Build:
             self.keys[article.source] = key
             if key in texts:  # whole: `hydrated` need not fetch its text again
                 self.full[article.source] = article
+        # Entries whose text the store lost or never kept: the feeds come back whole.
+        lost = [(articles[key].source, key) for key in keys if key not in texts]
+        again = self.parse_again(lost) if lost else {}
+        for source, key in lost:
+            summary, content = again[key]
+            self.full[source] = articles[key] = replace(articles[key], summary=summary, content_html=content)
         restored = []
         for items, entry_keys in feeds:
             values = dict(items)

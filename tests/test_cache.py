@@ -18,6 +18,8 @@ from bench.corpus import article, generate
 from feeds import cache, pages, pipeline
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
+from feeds.group import group
+from feeds.lastbuild import BEYOND
 from feeds.model import Article, Author, Category, Feed
 from feeds.publish import MANIFEST
 from feeds.render import Rendered, render_feeds
@@ -209,15 +211,15 @@ def test_a_damaged_entry_is_parsed_again(site: Settings, tmp_path: Path) -> None
     db.close()
     rewrite(site, 11, revision=1)  # so that the build is not a no-op
     report = pipeline.build(site)
-    # The first attempt parses the rewritten file, finds the damage when it renders, drops
-    # that row and starts again: the second attempt parses the damaged file only.
-    assert report.parsed == 1
+    # The build parses the rewritten file, finds the damage when it restores the feeds, drops
+    # that row and parses the damaged file again for its text.
+    assert report.parsed == 2
     assert b"tampered" not in b"".join(snapshot(site.output).values())
     assert snapshot(site.output) == clean_build(site, tmp_path)
     assert pipeline.build(site).unchanged
 
 
-def test_an_entry_that_vanishes_during_the_build_falls_back_on_a_clean_build(
+def test_entries_that_vanish_during_the_build_are_parsed_again(
     site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pipeline.build(site)
@@ -234,7 +236,7 @@ def test_an_entry_that_vanishes_during_the_build_falls_back_on_a_clean_build(
     monkeypatch.setattr(cache.Store, "texts", lose_everything_once)
     report = pipeline.build(site)
     assert lost[0] > N  # every entry, also the old version of the rewritten file
-    assert report.parsed == N  # the second attempt parsed everything again
+    assert report.parsed == 1 + N  # the rewritten file, then every entry's file again for its text
     monkeypatch.undo()
     assert snapshot(site.output) == clean_build(site, tmp_path)
 
@@ -266,6 +268,80 @@ def test_the_cache_dir_setting(site: Settings, tmp_path: Path) -> None:
     assert database(settings).parent == tmp_path / "elsewhere"
     assert database(settings).is_file()
     assert not (site.output.parent / ".feeds-cache").exists()
+
+
+def kept_texts(settings: Settings) -> set[bytes]:
+    """The parse keys whose text the cache holds."""
+    with sqlite3.connect(database(settings)) as db:
+        keys = {key for (key,) in db.execute("SELECT key FROM texts")}
+    db.close()
+    return keys
+
+
+def parse_keys(settings: Settings) -> dict[str, bytes]:
+    """source -> parse key of every article file."""
+    fingerprint = cache.fingerprint(settings)
+    return {p.relative_to(settings.articles).as_posix(): cache.parse_key(
+                fingerprint, p.relative_to(settings.articles).as_posix(), cache.content_hash(p.read_bytes()))
+            for p in settings.articles.rglob("*.txt")}
+
+
+def test_the_cache_keeps_the_text_of_what_later_builds_render(site: Settings) -> None:
+    few = replace(site, entries_per_feed=1)
+    pipeline.build(few)
+    keys = parse_keys(few)
+    articles = [pipeline.parse_bytes(source, (few.articles / source).read_bytes(), few).article for source in keys]
+    grouped = group([a for a in articles if a is not None], few)
+    rendered_later = {a.source for f in grouped.feeds for a in grouped.members[f.path][:len(f.entries) + BEYOND]}
+    assert len(rendered_later) < N  # the others' text is left out
+    assert kept_texts(few) == {keys[source] for source in rendered_later}
+
+
+def test_with_archives_the_cache_keeps_every_text(site: Settings) -> None:
+    archived = replace(site, entries_per_feed=1, archives=True)
+    pipeline.build(archived)
+    assert kept_texts(archived) == set(parse_keys(archived).values())
+
+
+def test_a_text_the_cache_did_not_keep_is_parsed_again(site: Settings, tmp_path: Path) -> None:
+    few = replace(site, entries_per_feed=1)
+    pipeline.build(few)
+    kept = kept_texts(few)
+    # Another output beside it shares the cache, and has none of the pages: the pages of the
+    # articles whose text the cache left out need their files parsed again.
+    other = replace(few, output=few.output.parent / "other")
+    report = pipeline.build(other)
+    assert report.parsed == N - len(kept) > 0
+    assert snapshot(other.output) == clean_build(other, tmp_path)
+    assert kept_texts(few) == set(parse_keys(few).values())  # parsed again, and kept now
+    assert pipeline.build(replace(few, output=few.output.parent / "third")).parsed == 0
+
+
+def test_a_file_changed_since_its_text_was_left_out_starts_the_build_again(
+    site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    few = replace(site, entries_per_feed=1)
+    pipeline.build(few)
+    left_out = sorted(source for source, key in parse_keys(few).items() if key not in kept_texts(few))[0]
+    path = few.articles / left_out
+    original = path.read_bytes()
+    real = pipeline._Build.parse_again
+
+    def change_first(self: pipeline._Build, wanted: list[tuple[str, bytes]]) -> dict[bytes, tuple[str, str]]:
+        if path.read_bytes() == original:  # it changes after the build hashed it, before its text is wanted
+            path.write_bytes(original.replace(b"\n\n", b"\n\nA paragraph added meanwhile.\n\n", 1))
+        return real(self, wanted)
+
+    monkeypatch.setattr(pipeline._Build, "parse_again", change_first)
+    other = replace(few, output=few.output.parent / "other")
+    pipeline.build(other)  # the first attempt stops at that file; the second parses it as it is now
+    monkeypatch.undo()
+    assert snapshot(other.output) == clean_build(other, tmp_path)
+    # The text of the new bytes was never kept as that of the old ones.
+    path.write_bytes(original)
+    third = replace(few, output=few.output.parent / "third")
+    pipeline.build(third)
+    assert snapshot(third.output) == clean_build(third, tmp_path / "again")
 
 
 def test_check_uses_the_cache_too(site: Settings) -> None:

@@ -1,0 +1,51 @@
+"""The spill: the text of a build's parse results, held in an unlinked file until it is kept."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from feeds.cache import CacheError, Record
+from feeds.spill import Spill
+
+
+def record(summary: bytes, content: bytes) -> Record:
+    return Record(light=b"light", summary=summary, content=content)
+
+
+@given(st.lists(st.tuples(st.binary(max_size=64), st.binary(max_size=300)), max_size=20), st.integers(1, 5))
+def test_each_text_comes_back_as_it_was_added(texts: list[tuple[bytes, bytes]], batches: int) -> None:
+    entries = [(i.to_bytes(4, "big"), record(summary, content)) for i, (summary, content) in enumerate(texts)]
+    spill = Spill(Path(tempfile.gettempdir()))  # not tmp_path: hypothesis runs the test many times
+    try:
+        for start in range(batches):
+            spill.add(entries[start::batches])
+        keys = [key for key, _ in entries]
+        assert list(spill.texts(keys)) == [(key, r.summary, r.content) for key, r in entries]  # in the order asked
+        assert all(key in spill for key in keys)
+    finally:
+        spill.close()
+
+
+def test_keys_it_does_not_hold_are_passed_over(tmp_path: Path) -> None:
+    spill = Spill(tmp_path)
+    spill.add([(b"a", record(b"sa", b"ca"))])
+    assert list(spill.texts([b"x", b"a", b"y"])) == [(b"a", b"sa", b"ca")]
+    assert b"x" not in spill
+    spill.close()
+
+
+def test_the_file_leaves_nothing_behind(tmp_path: Path) -> None:
+    spill = Spill(tmp_path)
+    spill.add([(b"a", record(b"s" * 1000, b"c" * 100_000))])
+    assert list(tmp_path.iterdir()) == []  # unlinked from the start
+    spill.close()
+
+
+def test_a_folder_it_cannot_write_in_is_a_cache_error(tmp_path: Path) -> None:
+    with pytest.raises(CacheError, match="cannot create a temporary file"):
+        Spill(tmp_path / "missing")
