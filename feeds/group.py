@@ -60,10 +60,11 @@ _published = attrgetter("published")
 _language_of = attrgetter("language")
 
 
-def newest_first(articles: Iterable[Article]) -> list[Article]:
-    """By instant, newest first; ties broken by id so that the order never depends on input order."""
+def newest_first(articles: Iterable[Article], on_a_clock_change: bool | None = None) -> list[Article]:
+    """By instant, newest first; ties broken by id so that the order never depends on input order.
+    `on_a_clock_change`: whether the date of one of them is, if the caller knows."""
     by_id = sorted(articles, key=_id)
-    if _any_on_a_clock_change(by_id):
+    if _any_on_a_clock_change(by_id) if on_a_clock_change is None else on_a_clock_change:
         # Aware datetimes that share a tzinfo compare by their wall clocks, which around
         # such a time is not the order of their instants: compare the datetimes themselves.
         return sorted(by_id, key=_published, reverse=True)
@@ -97,7 +98,9 @@ def _on_a_clock_change(moment: datetime) -> bool:
 
 def group(articles: Sequence[Article], settings: Settings) -> Grouped:
     unique, diagnostics = _drop_duplicate_ids(articles)
-    ordered = newest_first(untie(unique))
+    untied = untie(unique)
+    on_a_clock_change = _any_on_a_clock_change(untied)  # asked once: 0.1 s at 100,000 articles
+    ordered = newest_first(untied, on_a_clock_change)
     instants = tuple(sorted(microseconds(a.updated) for a in unique))
     cap = settings.entries_per_feed
     language = _languages(ordered, settings)
@@ -123,7 +126,7 @@ def group(articles: Sequence[Article], settings: Settings) -> Grouped:
             path=f"author/{slug}", language=language(members),
             entries=tuple(members[:cap]), total=len(members)))
         everyone[f"author/{slug}"] = tuple(members)
-    index = Index(instants=instants, on_a_clock_change=_any_on_a_clock_change(ordered),
+    index = Index(instants=instants, on_a_clock_change=on_a_clock_change,
                   languages=frozenset(map(_language_of, ordered)), categories=category_names, authors=author_names)
     return Grouped(feeds=tuple(feeds), published=tuple(ordered), diagnostics=tuple(diagnostics),
                    members=everyone, index=index)
