@@ -14,11 +14,16 @@ Everything is keyed by what it depends on, never by when it was made:
 
 A parse result is two rows with a CRC-32 each: the light part, read for every article to group
 them (table `light`, small rows, many to a page), and the text, read only for what is rendered
-(table `texts`). Both are decoded defensively: a row that fails either check is a
-miss (the file is parsed again), never an error; one found damaged only when its text is read
-is deleted and the build starts again (pipeline._run). A database that cannot be opened or
-whose schema differs is deleted and made again. The cache only ever holds what feeds wrote
-itself; it is as trusted as the installed package.
+(table `texts`), kept only for what later builds render (`feeds/spill.py`). Both are decoded
+defensively: a row that fails either check is a miss (the file is parsed again), never an
+error; a text found damaged when it is read is deleted, and its file parsed again
+(`pipeline._Build.texts`). A database that cannot be opened or whose schema differs is deleted
+and made again. The cache only ever holds what feeds wrote itself; it is as trusted as the
+installed package.
+
+The stamps of an articles folder, and what every key was published as, are each one value
+(table `blobs`: marshal, with a CRC-32), read and written whole: a build reads all of them or
+none, and 100,000 rows cost ten times more to write than one value of their bytes.
 
 `stamps` are the one thing not keyed by content: path -> (size, mtime, ctime, inode,
 content hash), so that a file whose stat is unchanged need not be read and hashed again
@@ -60,7 +65,7 @@ from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
 from feeds.model import Article, Author, Category
 
-SCHEMA = 6  # bump when the tables or the record layout change
+SCHEMA = 7  # bump when the tables or the record layout change
 DATABASE = "build.sqlite3"  # the name in a scratch folder; in the cache folder, `database_name`
 _KEEP = 2  # databases kept in the cache folder: this build's, and the one used last before it
 CACHE_FOLDER = ".feeds-cache"
@@ -299,6 +304,7 @@ def stamp_of(result: os.stat_result) -> Stamp:
 
 _PACKED_STAMP = struct.Struct("<QqqQ")  # a stamp as stored, followed by the file's sha256
 _HASH_SIZE = 32
+_STAMPED = _PACKED_STAMP.size + _HASH_SIZE
 
 
 def remembered_hash(remembered: bytes | None, stamp: Stamp) -> bytes | None:
@@ -319,9 +325,7 @@ CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS light(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, light BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS texts(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, summary BLOB NOT NULL,
                                  content BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS published(key BLOB PRIMARY KEY, files TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS stamps(root TEXT NOT NULL, name TEXT NOT NULL, stamp BLOB NOT NULL,
-                                  PRIMARY KEY(root, name));
+CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, crc INTEGER NOT NULL, value BLOB NOT NULL);
 """
 
 
@@ -420,18 +424,21 @@ class Store:
     def stamps(self, root: str) -> dict[str, bytes]:
         """name -> the stamp and content hash of each file seen under `root` by earlier builds,
         packed (`remembered_hash` reads them): a build reads one per article file, so they
-        are bytes that SQLite hands over as they are, not tuples made in Python."""
-        with _guarded():
-            return dict(self._db.execute("SELECT name, stamp FROM stamps WHERE root = ? AND length(stamp) = ?",
-                                         (root, _PACKED_STAMP.size + _HASH_SIZE)))
+        stay bytes, not tuples made in Python."""
+        stamps = self._blob(f"stamps\0{root}")
+        return {name: value for name, value in stamps.items()
+                if isinstance(name, str) and isinstance(value, bytes) and len(value) == _STAMPED}
 
     def save_stamps(self, root: str, changed: Mapping[str, tuple[Stamp, bytes]], gone: Iterable[str]) -> None:
         """Remember the stamps of the files under `root` that are new or `changed`; forget those `gone`."""
-        with _guarded():
-            self._db.executemany("INSERT OR REPLACE INTO stamps VALUES (?, ?, ?)",
-                                 ((root, name, _PACKED_STAMP.pack(*stamp) + digest)
-                                  for name, (stamp, digest) in changed.items()))
-            self._db.executemany("DELETE FROM stamps WHERE root = ? AND name = ?", ((root, name) for name in gone))
+        gone = list(gone)
+        if not changed and not gone:
+            return
+        stamps = self.stamps(root)
+        stamps.update((name, _PACKED_STAMP.pack(*stamp) + digest) for name, (stamp, digest) in changed.items())
+        for name in gone:
+            stamps.pop(name, None)
+        self._put_blob(f"stamps\0{root}", stamps)
 
     # -- parse results -------------------------------------------------------------------------
 
@@ -488,17 +495,37 @@ class Store:
 
     def published(self) -> PublishedFiles:
         """What every key stored was last published as (`put_published`)."""
-        with _guarded():
-            return PublishedFiles(dict(self._db.execute("SELECT key, files FROM published")))
+        return PublishedFiles(self._blob("published"))
 
     def put_published(self, files: Iterable[tuple[bytes, str, str]]) -> None:
         """Remember (key, path, sha256 hex) of each file just published: all the files of a key at once."""
         by_key: dict[bytes, list[str]] = {}
         for key, path, digest in files:
             by_key.setdefault(key, []).append(f"{digest} {path}\n")
+        if not by_key:
+            return
+        published = self._blob("published")
+        published.update((key, "".join(lines)) for key, lines in by_key.items())
+        self._put_blob("published", published)
+
+    # -- values read and written whole --------------------------------------------------------
+
+    def _blob(self, name: str) -> dict[Any, Any]:
+        """The dict stored as `name`; empty when there is none, or it is damaged."""
         with _guarded():
-            self._db.executemany("INSERT OR REPLACE INTO published VALUES (?, ?)",
-                                 ((key, "".join(lines)) for key, lines in by_key.items()))
+            row = self._db.execute("SELECT crc, value FROM blobs WHERE name = ?", (name,)).fetchone()
+        if row is None or not isinstance(row[1], bytes) or zlib.crc32(row[1]) != row[0]:
+            return {}
+        try:
+            value = marshal.loads(row[1])  # noqa: S302 - our own bytes, CRC-checked
+        except (ValueError, EOFError, TypeError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _put_blob(self, name: str, value: dict[Any, Any]) -> None:
+        data = marshal.dumps(value, _MARSHAL)
+        with _guarded():
+            self._db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)", (name, zlib.crc32(data), data))
 
     # -- the last build of an output ------------------------------------------------------------
 
@@ -545,9 +572,13 @@ class Store:
     def collect(self, parse_keys: Iterable[bytes], published_keys: Iterable[bytes]) -> None:
         """Keep the cache near the size one build needs: when a table holds more than twice
         the keys this build used (and some slack), every row this build did not use goes."""
+        live = set(published_keys)
+        published = self._blob("published")
+        if len(published) > 2 * len(live) + 1000:
+            self._put_blob("published", {key: files for key, files in published.items() if key in live})
         with _guarded():
             parsed = list(parse_keys)
-            for table, keys in (("light", parsed), ("texts", parsed), ("published", list(published_keys))):
+            for table, keys in (("light", parsed), ("texts", parsed)):
                 (count,) = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
                 if count <= 2 * len(keys) + 1000:
                     continue

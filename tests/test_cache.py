@@ -3,8 +3,10 @@ a damaged or stale cache is noticed and passed over, never trusted."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -207,7 +209,7 @@ def test_a_damaged_entry_is_parsed_again(site: Settings, tmp_path: Path) -> None
     with sqlite3.connect(database(site)) as db:
         assert db.execute("UPDATE texts SET content = CAST('<p>tampered</p>' AS BLOB) WHERE key = ?",
                           (key,)).rowcount == 1
-        db.execute("DELETE FROM published")
+        db.execute("DELETE FROM blobs WHERE name = 'published'")
     db.close()
     rewrite(site, 11, revision=1)  # so that the build is not a no-op
     report = pipeline.build(site)
@@ -443,20 +445,37 @@ def test_feeds_whose_entries_did_not_change_are_not_rendered_again(
     assert snapshot(site.output) == clean_build(site, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["wrong digests", "garbage"])
-def test_a_damaged_published_row_only_costs_a_render(site: Settings, tmp_path: Path, damage: str) -> None:
+@pytest.mark.parametrize("damage", ["wrong digests", "garbage", "a broken value"])
+def test_damaged_published_files_only_cost_a_render(site: Settings, tmp_path: Path, damage: str) -> None:
     first = pipeline.build(site)
     with sqlite3.connect(database(site)) as db:
-        rows = db.execute("SELECT key, files FROM published").fetchall()
-        assert len(rows) > len(first.feeds)
-        for key, files in rows:
-            damaged = ("".join(f"{'0' * 64}{line[64:]}\n" for line in files.splitlines())
-                       if damage == "wrong digests" else "garbage")
-            db.execute("UPDATE published SET files = ? WHERE key = ?", (damaged, key))
+        ((crc, value),) = db.execute("SELECT crc, value FROM blobs WHERE name = 'published'").fetchall()
+        published = marshal.loads(value)
+        assert len(published) > len(first.feeds)
+        if damage == "a broken value":
+            damaged = value[: len(value) // 2]  # its CRC no longer fits
+        else:
+            damaged = marshal.dumps({key: ("".join(f"{'0' * 64}{line[64:]}\n" for line in files.splitlines())
+                                           if damage == "wrong digests" else "garbage")
+                                     for key, files in published.items()})
+            crc = zlib.crc32(damaged)
+        db.execute("UPDATE blobs SET crc = ?, value = ? WHERE name = 'published'", (crc, damaged))
     db.close()
     rewrite(site, 7, revision=1)
     pipeline.build(site)
     assert snapshot(site.output) == clean_build(site, tmp_path)
+
+
+def test_damaged_stamps_only_cost_a_read(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "_RACY_NS", -10**15)  # trust every stamp, however fresh
+    pipeline.build(site)
+    with cache.Store.open(database(site).parent, cache.fingerprint(site)) as store:
+        assert len(store.stamps(str(site.articles.absolute()))) == N
+    with sqlite3.connect(database(site)) as db:
+        assert db.execute("UPDATE blobs SET value = CAST('broken' AS BLOB) WHERE name LIKE 'stamps%'").rowcount == 1
+    db.close()
+    report = pipeline.build(site)  # every file is read and hashed again, and found in the cache
+    assert (report.unchanged, report.parsed) == (True, 0)
 
 
 def test_only_the_changed_articles_page_is_rendered_again(
