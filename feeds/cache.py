@@ -22,8 +22,10 @@ and made again. The cache only ever holds what feeds wrote itself; it is as trus
 installed package.
 
 The stamps of an articles folder, and what every key was published as, are each one value
-(table `blobs`: marshal, with a CRC-32), read and written whole: a build reads all of them or
-none, and 100,000 rows cost ten times more to write than one value of their bytes.
+(table `blobs`: marshal, with a CRC-32), read whole, and rows for what changed since it was
+written (table `changes`): a build reads all of them or none, a full build changes most of them
+(100,000 rows cost ten times more to write than one value of their bytes), and a rebuild a few
+(which are rows, until there are `_CHANGES` of them; then the value is written again).
 
 `stamps` are the one thing not keyed by content: path -> (size, mtime, ctime, inode,
 content hash), so that a file whose stat is unchanged need not be read and hashed again
@@ -65,7 +67,7 @@ from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
 from feeds.model import Article, Author, Category
 
-SCHEMA = 7  # bump when the tables or the record layout change
+SCHEMA = 8  # bump when the tables or the record layout change
 DATABASE = "build.sqlite3"  # the name in a scratch folder; in the cache folder, `database_name`
 _KEEP = 2  # databases kept in the cache folder: this build's, and the one used last before it
 CACHE_FOLDER = ".feeds-cache"
@@ -305,6 +307,7 @@ def stamp_of(result: os.stat_result) -> Stamp:
 _PACKED_STAMP = struct.Struct("<QqqQ")  # a stamp as stored, followed by the file's sha256
 _HASH_SIZE = 32
 _STAMPED = _PACKED_STAMP.size + _HASH_SIZE
+_CHANGES = 5_000  # rows of changes kept beside a stored dict (`Store._change`); more: it is written again
 
 
 def remembered_hash(remembered: bytes | None, stamp: Stamp) -> bytes | None:
@@ -326,6 +329,7 @@ CREATE TABLE IF NOT EXISTS light(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, lig
 CREATE TABLE IF NOT EXISTS texts(key BLOB PRIMARY KEY, crc INTEGER NOT NULL, summary BLOB NOT NULL,
                                  content BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, crc INTEGER NOT NULL, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS changes(name TEXT NOT NULL, key NOT NULL, value, PRIMARY KEY(name, key));
 """
 
 
@@ -425,20 +429,15 @@ class Store:
         """name -> the stamp and content hash of each file seen under `root` by earlier builds,
         packed (`remembered_hash` reads them): a build reads one per article file, so they
         stay bytes, not tuples made in Python."""
-        stamps = self._blob(f"stamps\0{root}")
+        stamps = self._values(f"stamps\0{root}")
         return {name: value for name, value in stamps.items()
                 if isinstance(name, str) and isinstance(value, bytes) and len(value) == _STAMPED}
 
     def save_stamps(self, root: str, changed: Mapping[str, tuple[Stamp, bytes]], gone: Iterable[str]) -> None:
         """Remember the stamps of the files under `root` that are new or `changed`; forget those `gone`."""
-        gone = list(gone)
-        if not changed and not gone:
-            return
-        stamps = self.stamps(root)
-        stamps.update((name, _PACKED_STAMP.pack(*stamp) + digest) for name, (stamp, digest) in changed.items())
-        for name in gone:
-            stamps.pop(name, None)
-        self._put_blob(f"stamps\0{root}", stamps)
+        changes: dict[Any, Any] = dict.fromkeys(gone)
+        changes.update((name, _PACKED_STAMP.pack(*stamp) + digest) for name, (stamp, digest) in changed.items())
+        self._change(f"stamps\0{root}", changes)
 
     # -- parse results -------------------------------------------------------------------------
 
@@ -495,23 +494,49 @@ class Store:
 
     def published(self) -> PublishedFiles:
         """What every key stored was last published as (`put_published`)."""
-        return PublishedFiles(self._blob("published"))
+        return PublishedFiles(self._values("published"))
 
     def put_published(self, files: Iterable[tuple[bytes, str, str]]) -> None:
         """Remember (key, path, sha256 hex) of each file just published: all the files of a key at once."""
         by_key: dict[bytes, list[str]] = {}
         for key, path, digest in files:
             by_key.setdefault(key, []).append(f"{digest} {path}\n")
-        if not by_key:
-            return
-        published = self._blob("published")
-        published.update((key, "".join(lines)) for key, lines in by_key.items())
-        self._put_blob("published", published)
+        self._change("published", {key: "".join(lines) for key, lines in by_key.items()})
 
     # -- values read and written whole --------------------------------------------------------
 
+    def _values(self, name: str) -> dict[Any, Any]:
+        """The dict stored as `name`: its value, with the changes since (a None value: gone)."""
+        values = self._blob(name)
+        with _guarded():
+            for key, value in self._db.execute("SELECT key, value FROM changes WHERE name = ?", (name,)):
+                if value is None:
+                    values.pop(key, None)
+                else:
+                    values[key] = value
+        return values
+
+    def _change(self, name: str, changes: Mapping[Any, Any]) -> None:
+        """Set these keys of the dict stored as `name` (a None value: remove the key)."""
+        if not changes:
+            return
+        with _guarded():
+            (count,) = self._db.execute("SELECT count(*) FROM changes WHERE name = ?", (name,)).fetchone()
+            if count + len(changes) <= _CHANGES:
+                self._db.executemany("INSERT OR REPLACE INTO changes VALUES (?, ?, ?)",
+                                     ((name, key, value) for key, value in changes.items()))
+                return
+        values = self._values(name)
+        for key, value in changes.items():
+            if value is None:
+                values.pop(key, None)
+            else:
+                values[key] = value
+        self._put_blob(name, values)
+
     def _blob(self, name: str) -> dict[Any, Any]:
-        """The dict stored as `name`; empty when there is none, or it is damaged."""
+        """The dict stored as `name`, without the changes since; empty when there is none, or it
+        is damaged."""
         with _guarded():
             row = self._db.execute("SELECT crc, value FROM blobs WHERE name = ?", (name,)).fetchone()
         if row is None or not isinstance(row[1], bytes) or zlib.crc32(row[1]) != row[0]:
@@ -523,9 +548,11 @@ class Store:
         return value if isinstance(value, dict) else {}
 
     def _put_blob(self, name: str, value: dict[Any, Any]) -> None:
+        """Store `value` whole as `name`: the changes before it are in it."""
         data = marshal.dumps(value, _MARSHAL)
         with _guarded():
             self._db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?, ?)", (name, zlib.crc32(data), data))
+            self._db.execute("DELETE FROM changes WHERE name = ?", (name,))
 
     # -- the last build of an output ------------------------------------------------------------
 
@@ -573,7 +600,7 @@ class Store:
         """Keep the cache near the size one build needs: when a table holds more than twice
         the keys this build used (and some slack), every row this build did not use goes."""
         live = set(published_keys)
-        published = self._blob("published")
+        published = self._values("published")
         if len(published) > 2 * len(live) + 1000:
             self._put_blob("published", {key: files for key, files in published.items() if key in live})
         with _guarded():

@@ -210,6 +210,7 @@ def test_a_damaged_entry_is_parsed_again(site: Settings, tmp_path: Path) -> None
         assert db.execute("UPDATE texts SET content = CAST('<p>tampered</p>' AS BLOB) WHERE key = ?",
                           (key,)).rowcount == 1
         db.execute("DELETE FROM blobs WHERE name = 'published'")
+        db.execute("DELETE FROM changes WHERE name = 'published'")
     db.close()
     rewrite(site, 11, revision=1)  # so that the build is not a no-op
     report = pipeline.build(site)
@@ -445,9 +446,19 @@ def test_feeds_whose_entries_did_not_change_are_not_rendered_again(
     assert snapshot(site.output) == clean_build(site, tmp_path)
 
 
+def damaged_files(files: str, damage: str) -> str:
+    if damage != "wrong digests":
+        return "garbage"
+    return "".join(f"{'0' * 64}{line[64:]}\n" for line in files.splitlines())
+
+
 @pytest.mark.parametrize("damage", ["wrong digests", "garbage", "a broken value"])
-def test_damaged_published_files_only_cost_a_render(site: Settings, tmp_path: Path, damage: str) -> None:
+def test_damaged_published_files_only_cost_a_render(
+    site: Settings, tmp_path: Path, damage: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "_CHANGES", 0)  # stored as one value, not as rows of changes
     first = pipeline.build(site)
+    monkeypatch.undo()
     with sqlite3.connect(database(site)) as db:
         ((crc, value),) = db.execute("SELECT crc, value FROM blobs WHERE name = 'published'").fetchall()
         published = marshal.loads(value)
@@ -455,9 +466,7 @@ def test_damaged_published_files_only_cost_a_render(site: Settings, tmp_path: Pa
         if damage == "a broken value":
             damaged = value[: len(value) // 2]  # its CRC no longer fits
         else:
-            damaged = marshal.dumps({key: ("".join(f"{'0' * 64}{line[64:]}\n" for line in files.splitlines())
-                                           if damage == "wrong digests" else "garbage")
-                                     for key, files in published.items()})
+            damaged = marshal.dumps({key: damaged_files(files, damage) for key, files in published.items()})
             crc = zlib.crc32(damaged)
         db.execute("UPDATE blobs SET crc = ?, value = ? WHERE name = 'published'", (crc, damaged))
     db.close()
@@ -466,16 +475,40 @@ def test_damaged_published_files_only_cost_a_render(site: Settings, tmp_path: Pa
     assert snapshot(site.output) == clean_build(site, tmp_path)
 
 
-def test_damaged_stamps_only_cost_a_read(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "_RACY_NS", -10**15)  # trust every stamp, however fresh
-    pipeline.build(site)
-    with cache.Store.open(database(site).parent, cache.fingerprint(site)) as store:
-        assert len(store.stamps(str(site.articles.absolute()))) == N
+@pytest.mark.parametrize("damage", ["wrong digests", "garbage"])
+def test_damaged_rows_of_published_files_only_cost_a_render(site: Settings, tmp_path: Path, damage: str) -> None:
+    first = pipeline.build(site)
     with sqlite3.connect(database(site)) as db:
-        assert db.execute("UPDATE blobs SET value = CAST('broken' AS BLOB) WHERE name LIKE 'stamps%'").rowcount == 1
+        rows = db.execute("SELECT key, value FROM changes WHERE name = 'published'").fetchall()
+        assert len(rows) > len(first.feeds)
+        for key, files in rows:
+            db.execute("UPDATE changes SET value = ? WHERE name = 'published' AND key = ?",
+                       (damaged_files(files, damage), key))
     db.close()
-    report = pipeline.build(site)  # every file is read and hashed again, and found in the cache
-    assert (report.unchanged, report.parsed) == (True, 0)
+    rewrite(site, 7, revision=1)
+    pipeline.build(site)
+    assert snapshot(site.output) == clean_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("changes", [0, 5_000])
+def test_a_stored_dict_and_its_changes_read_back_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           changes: int) -> None:
+    monkeypatch.setattr(cache, "_CHANGES", changes)
+    digest = b"d" * 32
+    with cache.Store.open(tmp_path, b"f" * 32) as store:
+        store.save_stamps("/a", {"x.txt": ((1, 2, 3, 4), digest), "y.txt": ((5, 6, 7, 8), digest)}, ())
+        store.save_stamps("/a", {"z.txt": ((9, 9, 9, 9), digest)}, ["x.txt"])
+        store.save_stamps("/b", {"x.txt": ((1, 1, 1, 1), digest)}, ())
+        stamps = store.stamps("/a")
+        assert set(stamps) == {"y.txt", "z.txt"}
+        assert cache.remembered_hash(stamps["z.txt"], (9, 9, 9, 9)) == digest
+        assert set(store.stamps("/b")) == {"x.txt"}
+        store.put_published([(b"k1", "a.html", "1" * 64), (b"k2", "b.html", "2" * 64)])
+        store.put_published([(b"k1", "a.html", "3" * 64)])
+        assert store.published().get(b"k1") == (("a.html", "3" * 64),)
+        assert store.published().get(b"k2") == (("b.html", "2" * 64),)
+        rows = store._db.execute("SELECT count(*) FROM changes").fetchone()[0]
+        assert rows == (0 if changes == 0 else 6)
 
 
 def test_only_the_changed_articles_page_is_rendered_again(
