@@ -486,9 +486,18 @@ class Store:
     def put_texts(self, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
         """(key, summary, content) of articles whose light part is stored: what `texts` finds."""
         with _guarded():
-            self._db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)",
-                                 ((key, zlib.crc32(content, zlib.crc32(summary)), summary, content)
-                                  for key, summary, content in texts))
+            _insert_texts(self._db, texts)
+
+    def put_texts_apart(self, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
+        """`put_texts` through a connection of its own, committed: for another thread, while
+        this store's connection serves its own. That connection must not write meanwhile."""
+        with _guarded():
+            db = _connect(self.path, durable=self.persistent)
+            try:
+                _insert_texts(db, texts)
+                db.commit()
+            finally:
+                db.close()
 
     # -- what feed documents and article pages were published as -------------------------------
 
@@ -613,6 +622,12 @@ class Store:
                 self._db.execute("DELETE FROM live_keys")
                 self._db.executemany("INSERT OR IGNORE INTO live_keys VALUES (?)", ((k,) for k in keys))
                 self._db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM live_keys)")  # noqa: S608
+
+
+def _insert_texts(db: sqlite3.Connection, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
+    db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?, ?)",
+                   ((key, zlib.crc32(content, zlib.crc32(summary)), summary, content)
+                    for key, summary, content in texts))
 
 
 def _whole_texts(db: sqlite3.Connection, keys: Sequence[bytes]) -> tuple[dict[bytes, tuple[str, str]], list[bytes]]:

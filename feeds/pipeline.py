@@ -31,6 +31,7 @@ bar). Nothing here reads the clock.
 from __future__ import annotations
 
 import bisect
+import concurrent.futures
 import contextlib
 import gc
 import hashlib
@@ -474,6 +475,7 @@ class _Build:
         self.parsed_early = 0  # files a patch that did not work out parsed (and stored) before the full build
         self.parsed_again = 0  # files parsed again for their text, which the store did not keep (`texts`)
         self.spill: Spill | None = None  # the text of the files parsed, until `keep_texts`
+        self.keeping: Future[None] | None = None  # `keep_texts` in a thread, until it is done
         self.paths: dict[str, str] = {}  # source -> its path, of every source found
 
     def worker_pool(self) -> ProcessPoolExecutor:
@@ -496,6 +498,7 @@ class _Build:
             return self.stages(publish_to=publish_to)
         finally:
             self.stop_workers()
+            self.kept()  # it reads the spill
             if self.spill is not None:
                 self.spill.close()
 
@@ -538,6 +541,7 @@ class _Build:
                 self.store.commit()
                 return report
 
+            keeping = self.keep_texts(grouped, apart=True) if self.store.persistent else None
             made = _Made()
             shown = {a.source for a in grouped.published}
             self.drop_early_pages(shown, publication)
@@ -558,7 +562,9 @@ class _Build:
             try:
                 if self.store.persistent:
                     with contextlib.suppress(CacheError):
-                        self.keep_texts(grouped)
+                        if keeping is not None:
+                            keeping.result()  # its connection has committed: this one may write
+                    with contextlib.suppress(CacheError):
                         self.save_stamps(root, sources, stamps, hashes, previous)
                         self.store.put_published((key, path, digests[path]) for key, path in made.rendered)
             finally:
@@ -683,19 +689,33 @@ class _Build:
         self.store.put_light(batch)
         self.spill.add(batch)
 
-    def keep_texts(self, grouped: Grouped) -> None:
+    def keep_texts(self, grouped: Grouped, *, apart: bool = False) -> Future[None] | None:
         """Store the text, parsed by this build, of the articles later builds render from the
         store: the feeds' entries and the members kept after them (`LastBuild.beyond`), or
         every article when archives are made. A later build parses the file of any other again
-        if it needs its text (`texts`)."""
+        if it needs its text (`texts`).
+
+        `apart`: in a thread, through a connection of its own, while this one renders (the
+        workers leave a fifth of the two cores idle then, and most of the work is SQLite's,
+        which lets go of the interpreter lock); `stages` waits for it before it stores more."""
         if self.spill is None:
-            return
+            return None
         if self.settings.archives:
             kept: Iterable[Article] = grouped.published
         else:
             kept = (a for f in grouped.feeds for a in grouped.members[f.path][:len(f.entries) + BEYOND])
-        keys = {key for a in kept if (key := self.keys.get(a.source)) is not None and key in self.spill}
-        self.store.put_texts(self.spill.texts(sorted(keys)))
+        keys = sorted({key for a in kept if (key := self.keys.get(a.source)) is not None and key in self.spill})
+        spill = self.spill
+        if not apart:
+            self.store.put_texts(spill.texts(keys))
+            return None
+        self.keeping = _in_a_thread(lambda: self.store.put_texts_apart(spill.texts(keys)), "feeds-keep-texts")
+        return self.keeping
+
+    def kept(self) -> None:
+        """Wait for `keep_texts` in its thread, if it runs; whether it worked is no matter."""
+        if self.keeping is not None:
+            concurrent.futures.wait([self.keeping])
 
     def drop_early_pages(self, shown: set[str], publication: Publication) -> None:
         """Take back the pages put while parsing of the articles grouping left out (a duplicate
@@ -726,6 +746,7 @@ class _Build:
             by_key.update((key, (summary.decode("utf-8"), content.decode("utf-8")))
                           for key, summary, content in self.spill.texts(k for _, k in keyed))
         if len(by_key) < len(keyed):
+            self.kept()  # the store may write (a damaged text goes): not while another connection does
             by_key.update(self.store.texts([k for _, k in keyed if k not in by_key]))
         if len(by_key) < len(keyed):
             by_key.update(self.parse_again([(source, key) for source, key in keyed if key not in by_key]))
