@@ -541,6 +541,7 @@ class _Build:
                 self.store.commit()
                 return report
 
+            known = self.store.published()  # before `keep_texts` writes, which would make it wait
             keeping = self.keep_texts(grouped, apart=True) if self.store.persistent else None
             made = _Made()
             shown = {a.source for a in grouped.published}
@@ -548,7 +549,7 @@ class _Build:
             # A page shows its article as parsed, not as grouped (see `page_key`).
             as_parsed = {p.source: p.article for p in parsed}
             pages = [article for a in grouped.published if (article := as_parsed[a.source]) is not None]
-            files = self.render(feeds, pages, grouped.members, made)
+            files = self.render(feeds, pages, grouped.members, known, made)
             self.progress.stage(Stage.RENDER, (len(FeedFormat) + 1) * len(feeds) + len(pages) - len(self.early))
             for file in _reported(files, self.progress):
                 publication.put(file)
@@ -804,14 +805,13 @@ class _Build:
     # -- render --------------------------------------------------------------------------------
 
     def render(self, feeds: Sequence[Feed], pages: Sequence[Article], members: Mapping[str, Sequence[Article]],
-               made: _Made) -> Iterator[_Output]:
+               known: PublishedFiles, made: _Made) -> Iterator[_Output]:
         """Every output file not put while parsing, lazily: each feed's documents, then the
         site's pages, then the pages of `pages` (articles as parsed). A feed document or an
-        article page whose key the last build published is `Reused`: publish keeps that
-        file, or asks for its bytes after all."""
+        article page whose key the last build published (`known`) is `Reused`: publish keeps
+        that file, or asks for its bytes after all."""
         page_keys = [self.page_key(a) for a in pages]
         made.keys += (key for key in page_keys if key is not None)
-        known = self.store.published()
         # The feeds' keys as their jobs come: the first go to the workers before the last are made.
         yield from self.rendered(self.feed_jobs(feeds, members), known, made)
         yield from site_pages(feeds, self.settings)
