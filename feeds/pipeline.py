@@ -476,7 +476,7 @@ class _Build:
         self.parsed_again = 0  # files parsed again for their text, which the store did not keep (`texts`)
         self.spill: Spill | None = None  # the text of the files parsed, until `keep_texts`
         self.keeping: Future[None] | None = None  # `keep_texts` in a thread, until it is done
-        self.paths: dict[str, str] = {}  # source -> its path, of every source found
+        self.sources: Sequence[Source] = ()  # every source found
 
     def worker_pool(self) -> ProcessPoolExecutor:
         """The worker processes, started on first use: a build that parses many files renders
@@ -505,7 +505,7 @@ class _Build:
     def stages(self, *, publish_to: bool) -> BuildReport:
         self.progress.stage(Stage.READ, None)
         sources = find_sources(self.settings.articles, frozenset(READERS))
-        self.paths = {s.name: s.path for s in sources}
+        self.sources = sources
         if self.workers > 1 and len(sources) >= SERIAL_BELOW and not self.store.has_parsed():
             _start_fork_server()  # a first build parses every file: the workers will be needed
         root = str(self.settings.articles.absolute())
@@ -555,9 +555,9 @@ class _Build:
                 publication.put(file)
             self.stop_workers()
             # A thread flushes the new tree (`syncfs`: seconds on a disk) and swaps it in, while
-            # this one stores what holds whether or not that works: the text later builds
-            # render, the stamps, and the bytes each key rendered (a next build checks them
-            # against the files it finds).
+            # this one stores what holds whether or not that works: the stamps, and the bytes
+            # each key rendered (a next build checks them against the files it finds), once
+            # the text is kept (`keep_texts`).
             digests = publication.files
             finishing = _in_a_thread(publication.finish, "feeds-finish")
             try:
@@ -762,9 +762,10 @@ class _Build:
         """The text of these (source, parse key), which the store does not hold (or not whole),
         from their files, parsed again; now stored too. A file whose bytes are no longer those
         of the key raises `CacheError`: it changed during the build, which starts again."""
-        if any(source not in self.paths for source, _ in wanted):
+        paths = {s.name: s.path for s in self.sources}
+        if any(source not in paths for source, _ in wanted):
             raise CacheError("an article's file is gone since the build began", corrupt=False)
-        jobs = [(source, self.paths[source]) for source, _ in wanted]
+        jobs = [(source, paths[source]) for source, _ in wanted]
         outcomes = parse_many(jobs, self.settings, workers=self.workers, progress=_Silent(), pool=self.worker_pool)
         found: dict[bytes, tuple[str, str]] = {}
         texts: list[tuple[bytes, bytes, bytes]] = []
