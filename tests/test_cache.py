@@ -320,6 +320,30 @@ def test_a_text_the_cache_did_not_keep_is_parsed_again(site: Settings, tmp_path:
     assert pipeline.build(replace(few, output=few.output.parent / "third")).parsed == 0
 
 
+def test_a_failure_to_keep_the_text_costs_only_parsing_again(
+    site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    few = replace(site, entries_per_feed=1)
+
+    def fail(self: cache.Store, texts: object) -> None:
+        raise cache.CacheError("the disk is full", corrupt=False)
+
+    monkeypatch.setattr(cache.Store, "put_texts_apart", fail)  # the thread that keeps the text fails
+    report = pipeline.build(few)
+    monkeypatch.undo()
+    assert report.output is not None
+    assert snapshot(few.output) == clean_build(few, tmp_path)
+    assert kept_texts(few) == set()
+    # The stamps and the last build were stored all the same: a rebuild does nothing, but
+    # parses the files of the feeds' entries again, for the report's feeds, and keeps them.
+    again = pipeline.build(few)
+    assert again.unchanged
+    entries = {a.source for f in again.feeds for a in f.entries}
+    assert again.parsed == len(entries) == len(kept_texts(few))
+    # Another output needs every page's text: the files of the others are parsed again.
+    assert pipeline.build(replace(few, output=few.output.parent / "other")).parsed == N - len(entries)
+
+
 def test_a_file_changed_since_its_text_was_left_out_starts_the_build_again(
     site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
