@@ -31,7 +31,6 @@ bar). Nothing here reads the clock.
 from __future__ import annotations
 
 import bisect
-import concurrent.futures
 import contextlib
 import gc
 import hashlib
@@ -42,7 +41,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from functools import partial
@@ -542,7 +541,8 @@ class _Build:
                 return report
 
             known = self.store.published()  # before `keep_texts` writes, which would make it wait
-            keeping = self.keep_texts(grouped, apart=True) if self.store.persistent else None
+            if self.store.persistent:
+                self.keep_texts(grouped, apart=True)
             made = _Made()
             shown = {a.source for a in grouped.published}
             self.drop_early_pages(shown, publication)
@@ -563,8 +563,8 @@ class _Build:
             try:
                 if self.store.persistent:
                     with contextlib.suppress(CacheError):
-                        if keeping is not None:
-                            keeping.result()  # its connection has committed: this one may write
+                        if self.keeping is not None:
+                            self.keeping.result()  # its connection has committed: this one may write
                     with contextlib.suppress(CacheError):
                         self.save_stamps(root, sources, stamps, hashes, previous)
                         self.store.put_published((key, path, digests[path]) for key, path in made.rendered)
@@ -690,7 +690,7 @@ class _Build:
         self.store.put_light(batch)
         self.spill.add(batch)
 
-    def keep_texts(self, grouped: Grouped, *, apart: bool = False) -> Future[None] | None:
+    def keep_texts(self, grouped: Grouped, *, apart: bool = False) -> None:
         """Store the text, parsed by this build, of the articles later builds render from the
         store: the feeds' entries and the members kept after them (`LastBuild.beyond`), or
         every article when archives are made. A later build parses the file of any other again
@@ -698,25 +698,25 @@ class _Build:
 
         `apart`: in a thread, through a connection of its own, while this one renders (the
         workers leave a fifth of the two cores idle then, and most of the work is SQLite's,
-        which lets go of the interpreter lock); `stages` waits for it before it stores more."""
+        which lets go of the interpreter lock; `self.keeping`): `stages` waits for it before
+        it stores more."""
         if self.spill is None:
-            return None
+            return
         if self.settings.archives:
             kept: Iterable[Article] = grouped.published
         else:
             kept = (a for f in grouped.feeds for a in grouped.members[f.path][:len(f.entries) + BEYOND])
         keys = sorted({key for a in kept if (key := self.keys.get(a.source)) is not None and key in self.spill})
         spill = self.spill
-        if not apart:
+        if apart:
+            self.keeping = _in_a_thread(lambda: self.store.put_texts_apart(spill.texts(keys)), "feeds-keep-texts")
+        else:
             self.store.put_texts(spill.texts(keys))
-            return None
-        self.keeping = _in_a_thread(lambda: self.store.put_texts_apart(spill.texts(keys)), "feeds-keep-texts")
-        return self.keeping
 
     def kept(self) -> None:
         """Wait for `keep_texts` in its thread, if it runs; whether it worked is no matter."""
         if self.keeping is not None:
-            concurrent.futures.wait([self.keeping])
+            wait([self.keeping])
 
     def drop_early_pages(self, shown: set[str], publication: Publication) -> None:
         """Take back the pages put while parsing of the articles grouping left out (a duplicate
@@ -744,8 +744,8 @@ class _Build:
         keyed = [(a.source, self.keys[a.source]) for a in articles if a.source in self.keys]
         by_key: dict[bytes, tuple[str, str]] = {}
         if self.spill is not None:
-            by_key.update((key, (summary.decode("utf-8"), content.decode("utf-8")))
-                          for key, summary, content in self.spill.texts(k for _, k in keyed))
+            texts = self.spill.texts(k for _, k in keyed)
+            by_key.update((key, _text(summary, content)) for key, summary, content in texts)
         if len(by_key) < len(keyed):
             self.kept()  # the store may write (a damaged text goes): not while another connection does
             by_key.update(self.store.texts([k for _, k in keyed if k not in by_key]))
@@ -755,7 +755,7 @@ class _Build:
         for article in articles:
             if article.source not in found:
                 record = self.unkeyed[article.source]
-                found[article.source] = (record.summary.decode("utf-8"), record.content.decode("utf-8"))
+                found[article.source] = _text(record.summary, record.content)
         return found
 
     def parse_again(self, wanted: Sequence[tuple[str, bytes]]) -> dict[bytes, tuple[str, str]]:
@@ -772,7 +772,7 @@ class _Build:
         for (source, key), (digest, record, _, _) in zip(wanted, outcomes, strict=True):
             if digest is None or cache.parse_key(self.fingerprint, source, digest) != key:
                 raise CacheError(f"{source} changed during the build", corrupt=False)
-            found[key] = (record.summary.decode("utf-8"), record.content.decode("utf-8"))
+            found[key] = _text(record.summary, record.content)
             texts.append((key, record.summary, record.content))
         self.store.put_texts(texts)
         self.parsed_again += len(wanted)
@@ -1290,6 +1290,11 @@ def _without(entries: list[Article], more: list[Article], total: int,
             return None
         return kept, more, total - 1
     return entries, [e for e in more if e.source != article.source], total - 1
+
+
+def _text(summary: bytes, content: bytes) -> tuple[str, str]:
+    """An article's (summary, content_html), from the bytes a record, the spill or the store keep."""
+    return summary.decode("utf-8"), content.decode("utf-8")
 
 
 def _as_grouped(article: Article, moved: Mapping[str, Dates]) -> Article:
