@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
-from json.encoder import encode_basestring
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 from feeds.config import Settings
@@ -51,13 +52,24 @@ def render_json_feed(feed: Feed, settings: Settings, *, feed_url: str, home_url:
     document["language"] = feed.language
     if settings.hub:
         document["hubs"] = [{"type": "WebSub", "url": settings.hub}]
-    document["items"] = [_item(article) for article in feed.entries]
+    document["items"] = [_Item(article) for article in feed.entries]
     return (pretty_json(document) + "\n").encode("utf-8")
 
 
 # What json.dumps escapes every str with when ensure_ascii=False (C), called directly rather
 # than through JSONEncoder.encode, which adds a Python frame to each of a feed's ~700 strings.
 _string = encode_basestring
+_ascii_string = encode_basestring_ascii
+
+
+def _long_string(text: str) -> str:
+    """`_string(text)`, sooner for most of the text of an article: for ASCII without DEL (which
+    only the ASCII encoder escapes), the ASCII encoder writes the same in 60% of the time."""
+    if text.isascii() and "\x7f" not in text:
+        return _ascii_string(text)
+    return _string(text)
+
+
 # Any other scalar (number, bool, None) the way json.dumps writes it.
 _scalar = json.JSONEncoder(ensure_ascii=False).encode
 _INDENT = "  "
@@ -81,6 +93,8 @@ def _write(value: object, parts: list[str], newline: str) -> None:
         _write_object(value, parts, newline)
     elif isinstance(value, list | tuple):
         _write_array(value, parts, newline)
+    elif isinstance(value, _Item):
+        parts.append(_item_text(value.article, newline))
     else:
         parts.append(_scalar(value))
 
@@ -116,19 +130,35 @@ def _write_array(value: list[object] | tuple[object, ...], parts: list[str], new
     parts.append(newline + "]")
 
 
-def _item(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.id,
-        "url": article.link,
-        "title": article.title,
-        "content_html": article.content_html,
-        "summary": article.summary,
-        "date_published": _rfc3339(article.published),
-        "date_modified": _rfc3339(article.updated),
-        "authors": [_author(a) for a in article.authors],
-        "tags": [article.category.name],
-        "language": article.language,
-    }
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """A feed item in a document for `pretty_json` (`_item_text`): the item object of JSON Feed
+    1.1 with the keys in the spec's order, carrying what the Atom entry carries."""
+
+    article: Article
+
+
+def _item_text(article: Article, newline: str) -> str:
+    """The item as `pretty_json` would write its object at `newline`, in one piece: the items are
+    most of a feed's JSON, and the walk through a dict of each costs a third more (the tests
+    hold the two equal)."""
+    n1 = newline + _INDENT
+    n2 = n1 + _INDENT
+    n3 = n2 + _INDENT
+    authors = ",".join(f'{n2}{{{n3}"name": {_string(a.name)}{n2}}}' for a in article.authors)
+    return "".join((
+        "{", n1, '"id": ', _string(article.id),
+        ",", n1, '"url": ', _string(article.link),
+        ",", n1, '"title": ', _string(article.title),
+        ",", n1, '"content_html": ', _long_string(article.content_html),
+        ",", n1, '"summary": ', _long_string(article.summary),
+        ",", n1, '"date_published": ', _string(_rfc3339(article.published)),
+        ",", n1, '"date_modified": ', _string(_rfc3339(article.updated)),
+        ",", n1, '"authors": ', f"[{authors}{n1}]" if authors else "[]",
+        ",", n1, '"tags": [', n2, _string(article.category.name), n1, "]",
+        ",", n1, '"language": ', _string(article.language),
+        newline, "}",
+    ))
 
 
 def _rfc3339(moment: datetime) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from feeds import pipeline
-from feeds.jsonfeed import json_feed_path, pretty_json, render_json_feed, render_json_feeds
-from feeds.model import FeedKind
-from feeds.render import FeedFormat, feed_file
+from feeds.jsonfeed import _Item, json_feed_path, pretty_json, render_json_feed, render_json_feeds
+from feeds.model import Article, FeedKind
+from feeds.render import FeedFormat, feed_file, wire_time
 from tests.conftest import BASE_URL, BUNDLED, make_settings
+from tests.factories import make_article
 from tests.served import loopback_only, served_build, write_json_feeds
 
 SPEC_ORDER = ["version", "title", "home_page_url", "feed_url", "description", "authors", "language", "hubs", "items"]
@@ -133,6 +135,36 @@ JSON_VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
 @given(JSON_VALUES)
 def test_pretty_json_is_json_dumps_with_indent(value: object) -> None:
     assert pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def spec_item(article: Article) -> dict[str, Any]:
+    """A JSON Feed 1.1 item as the spec lays it out, from what the Atom entry carries."""
+    return {
+        "id": article.id, "url": article.link, "title": article.title, "content_html": article.content_html,
+        "summary": article.summary, "date_published": wire_time(article.published).isoformat(),
+        "date_modified": wire_time(article.updated).isoformat(),
+        "authors": [{"name": a.name} for a in article.authors], "tags": [article.category.name],
+        "language": article.language,
+    }
+
+
+# What an article's text may hold; ASCII alone too, which is written another way (`_long_string`).
+XML_TEXT = st.one_of(
+    st.text(st.one_of(st.characters(exclude_categories=["Cs"]), st.sampled_from(['"', "\\", "\x7f", "\u2028"]))),
+    st.text(st.sampled_from(['"', "\\", "/", "<", "&", "a", " ", "\t", "\n", "\x7f"])),
+)
+
+
+@given(st.builds(lambda title, summary, content, names: replace(
+    make_article(1, authors=tuple(names)), title=title, summary=summary, content_html=content),
+    XML_TEXT, XML_TEXT, XML_TEXT, st.lists(XML_TEXT, min_size=1, max_size=3)),
+    st.integers(min_value=0, max_value=3))
+def test_an_item_is_written_as_json_dumps_writes_the_specs_object(article: Article, depth: int) -> None:
+    nested: object = [_Item(article)]
+    expected: object = [spec_item(article)]
+    for _ in range(depth):
+        nested, expected = {"items": nested}, {"items": expected}
+    assert pretty_json(nested) == json.dumps(expected, ensure_ascii=False, indent=2)
 
 
 def test_pretty_json_refuses_keys_that_are_not_text() -> None:
