@@ -11,40 +11,74 @@ its bytes here, and most of them would be written to disk for nothing.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from feeds.cache import CacheError, Record
 
+Where = tuple[int, int, int]
+"""Where a text is in the spill: the offset of its summary, the summary's length, the content's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """How another process of the build appends to the spill (`append`): a path that opens the
+    build process's own file, and that file's identity, checked once it is open."""
+
+    path: str
+    device: int
+    inode: int
+
 
 class Spill:
-    """An unlinked temporary file: it is gone however the build ends. Not for other processes."""
+    """An unlinked temporary file: it is gone however the build ends. The worker processes
+    append their results' text to it themselves (`target`, `append`) where the system lets
+    them open it, so that it need not travel to the build process; every write appends
+    (`O_APPEND`), so the writers' texts never overlap."""
 
     def __init__(self, folder: Path) -> None:
         try:
             self._file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - the build closes it (`close`)
+            fd = self._file.fileno()
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_APPEND)
         except OSError as e:
             raise CacheError(f"cannot create a temporary file in {folder}: {e.strerror}", corrupt=False) from e
-        self._end = 0  # where the next text goes
-        self._pending: list[bytes] = []  # summaries and contents not written yet, in order
-        self._where: dict[bytes, tuple[int, int, int]] = {}  # key -> offset, summary's length, content's
+        self._where: dict[bytes, Where] = {}
+
+    @property
+    def target(self) -> Target | None:
+        """Where other processes append to this file: through /proc (Linux), else nowhere."""
+        fd = self._file.fileno()
+        path = f"/proc/{os.getpid()}/fd/{fd}"
+        if not os.path.exists(path):
+            return None
+        status = os.fstat(fd)
+        return Target(path=path, device=status.st_dev, inode=status.st_ino)
 
     def add(self, entries: Sequence[tuple[bytes, Record]]) -> None:
         """Keep the text of these parse results (by parse key)."""
-        for key, record in entries:
-            self._where[key] = (self._end, len(record.summary), len(record.content))
-            self._pending += (record.summary, record.content)
-            self._end += len(record.summary) + len(record.content)
-        self._write()
+        if not entries:
+            return
+        texts = [(record.summary, record.content) for _, record in entries]
+        try:
+            wheres = _append(self._file.fileno(), texts)
+        except OSError as e:
+            raise CacheError(f"cannot write the build's temporary file: {e.strerror}", corrupt=False) from e
+        self._where.update(zip((key for key, _ in entries), wheres, strict=True))
+
+    def note(self, key: bytes, where: Where) -> None:
+        """Keep the text another process appended (`append`) as that of `key`."""
+        self._where[key] = where
 
     def __contains__(self, key: bytes) -> bool:
         return key in self._where
 
     def texts(self, keys: Iterable[bytes]) -> Iterator[tuple[bytes, bytes, bytes]]:
         """(key, summary, content) of each of `keys` held here."""
-        self._write()
         fd = self._file.fileno()
         for key in keys:
             where = self._where.get(key)
@@ -57,16 +91,41 @@ class Spill:
     def close(self) -> None:
         self._file.close()
 
-    def _write(self) -> None:
-        if not self._pending:
-            return
-        data = b"".join(self._pending)
-        self._pending.clear()
-        try:
-            self._file.write(data)
-            self._file.flush()
-        except OSError as e:
-            raise CacheError(f"cannot write the build's temporary file: {e.strerror}", corrupt=False) from e
+
+_opened: dict[Target, int] = {}  # in a worker process: the spills it appends to (one per build)
+
+
+def append(target: Target, texts: Sequence[tuple[bytes, bytes]]) -> list[Where] | None:
+    """Append (summary, content) texts to the spill `target` from another process; None when
+    that cannot be done, and then the texts must travel to the build process after all."""
+    fd = _opened.get(target)
+    try:
+        if fd is None:
+            fd = os.open(target.path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
+            status = os.fstat(fd)
+            if (status.st_dev, status.st_ino) != (target.device, target.inode):  # not the build's file
+                os.close(fd)
+                return None
+            _opened[target] = fd
+        return _append(fd, texts)
+    except OSError:
+        return None
+
+
+def _append(fd: int, texts: Sequence[tuple[bytes, bytes]]) -> list[Where]:
+    """One write of `texts` at the end of the file `fd` (open with O_APPEND), and where each is.
+    The system moves to the end and writes at once (other writers wait), and leaves this
+    descriptor's offset at the end of what it wrote."""
+    data = b"".join(part for text in texts for part in text)
+    written = os.write(fd, data)
+    if written != len(data):  # a full disk: what was written is never referred to
+        raise OSError(0, f"wrote {written} of {len(data)} bytes")
+    offset = os.lseek(fd, 0, os.SEEK_CUR) - len(data)
+    wheres = []
+    for summary, content in texts:
+        wheres.append((offset, len(summary), len(content)))
+        offset += len(summary) + len(content)
+    return wheres
 
 
 def _read_at(fd: int, size: int, offset: int) -> bytes:

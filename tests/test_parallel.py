@@ -26,6 +26,7 @@ from feeds.publish import MANIFEST, Written, publish
 from feeds.readers import READERS
 from feeds.readers.folder import find_sources
 from feeds.render import Rendered, render_archive, render_feeds
+from feeds.spill import Spill, Target
 from tests.conftest import BUNDLED, REPO, make_settings, snapshot, write_article
 
 
@@ -74,9 +75,9 @@ def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_p
     tied = [serial[names.index(f"tied/story-{n}.txt")][2] for n in range(3)]
     assert all(page is not None for page in tied)
     assert len(serial) == len(jobs) > 150
-    assert sum(1 for digest, _, _, _ in serial if digest is None) == 1  # the dangling link
-    assert sum(1 for _, _, page, _ in serial if page is not None) > 150
-    for (_, path), (digest, _, _, stamp) in zip(jobs, serial, strict=True):  # as read: what the cache keeps
+    assert sum(1 for digest, *_ in serial if digest is None) == 1  # the dangling link
+    assert sum(1 for _, _, page, _, _ in serial if page is not None) > 150
+    for (_, path), (digest, _, _, stamp, _) in zip(jobs, serial, strict=True):  # as read: what the cache keeps
         assert stamp == (None if digest is None else stamp_of(os.stat(path)))
 
 
@@ -85,13 +86,48 @@ def test_worker_processes_write_the_pages_into_a_shared_folder(corpus: Path, tmp
     shared = tmp_path / "shared"
     shared.mkdir()
     _, serial, parallel = parsed_both_ways(corpus, tmp_path, into=shared)
-    assert [(digest, record) for digest, record, _, _ in parallel] == [
-        (digest, record) for digest, record, _, _ in serial]
-    pages = [page for _, _, page, _ in serial if isinstance(page, Rendered)]
-    written = [page for _, _, page, _ in parallel if page is not None]
+    assert [(digest, record) for digest, record, *_ in parallel] == [(digest, record) for digest, record, *_ in serial]
+    pages = [page for _, _, page, _, _ in serial if isinstance(page, Rendered)]
+    written = [page for _, _, page, _, _ in parallel if page is not None]
     assert written == [Written(path=p.path, digest=sha256(p.data).hexdigest()) for p in pages]
     assert {p.path: p.data for p in pages} == {
         f.relative_to(shared).as_posix(): f.read_bytes() for f in shared.rglob("*") if f.is_file()}
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_worker_processes_append_the_text_to_the_builds_spill(corpus: Path, tmp_path: Path) -> None:
+    settings = make_settings(corpus, tmp_path / "output")
+    jobs = jobs_for(corpus)
+    serial = list(pipeline.parse_many(jobs, settings, workers=1, progress=pipeline._Silent()))
+    spill = Spill(tmp_path)
+    try:
+        assert spill.target is not None, "no /proc/<pid>/fd on this system"
+        parallel = list(pipeline.parse_many(jobs, settings, workers=2, progress=pipeline._Silent(),
+                                            spill=spill.target))
+        for n, ((digest, record, *_), (digest_, light, _, _, where)) in enumerate(zip(serial, parallel, strict=True)):
+            assert (digest_, light.light, light.summary, light.content) == (digest, record.light, b"", b"")
+            assert where is not None
+            spill.note(n.to_bytes(4, "big"), where)
+        keys = [n.to_bytes(4, "big") for n in range(len(jobs))]
+        expected = [(key, record.summary, record.content) for key, (_, record, *_) in zip(keys, serial, strict=True)]
+        assert list(spill.texts(keys)) == expected
+    finally:
+        spill.close()
+
+
+@pytest.mark.usefixtures("always_parallel")
+def test_a_spill_the_workers_cannot_open_sends_the_text_back(corpus: Path, tmp_path: Path) -> None:
+    settings = make_settings(corpus, tmp_path / "output")
+    jobs = jobs_for(corpus)
+    other = tmp_path / "other"
+    other.write_bytes(b"")
+    status = other.stat()
+    for target in (Target(path=str(tmp_path / "gone"), device=status.st_dev, inode=status.st_ino),
+                   Target(path=str(other), device=status.st_dev, inode=status.st_ino + 1)):  # another file's
+        parallel = list(pipeline.parse_many(jobs, settings, workers=2, progress=pipeline._Silent(), spill=target))
+        serial = list(pipeline.parse_many(jobs, settings, workers=1, progress=pipeline._Silent()))
+        assert parallel == serial
+    assert other.read_bytes() == b""
 
 
 @pytest.mark.usefixtures("always_parallel")

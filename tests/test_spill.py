@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from feeds.cache import CacheError, Record
-from feeds.spill import Spill
+from feeds.spill import Spill, append
 
 
 def record(summary: bytes, content: bytes) -> Record:
@@ -27,6 +27,26 @@ def test_each_text_comes_back_as_it_was_added(texts: list[tuple[bytes, bytes]], 
         keys = [key for key, _ in entries]
         assert list(spill.texts(keys)) == [(key, r.summary, r.content) for key, r in entries]  # in the order asked
         assert all(key in spill for key in keys)
+    finally:
+        spill.close()
+
+
+@given(st.lists(st.tuples(st.booleans(), st.binary(max_size=64), st.binary(max_size=300)), max_size=20))
+def test_texts_appended_through_the_target_and_added_here_never_overlap(texts: list[tuple[bool, bytes, bytes]]) -> None:
+    spill = Spill(Path(tempfile.gettempdir()))
+    try:
+        target = spill.target
+        assert target is not None, "no /proc/<pid>/fd on this system"
+        for i, (through_target, summary, content) in enumerate(texts):
+            key = i.to_bytes(4, "big")
+            if through_target:  # as a worker process does: its own descriptor, appending
+                wheres = append(target, [(summary, content)])
+                assert wheres is not None
+                spill.note(key, wheres[0])
+            else:
+                spill.add([(key, record(summary, content))])
+        keys = [i.to_bytes(4, "big") for i in range(len(texts))]
+        assert list(spill.texts(keys)) == [(key, s, c) for key, (_, s, c) in zip(keys, texts, strict=True)]
     finally:
         spill.close()
 
