@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime
@@ -210,3 +211,30 @@ _PART = st.text(alphabet="aZ.ü_ -", min_size=1, max_size=8).filter(lambda part:
 def test_a_files_suffix_is_the_one_pathlib_gives(parts: list[str]) -> None:
     name = "/".join(parts)  # as find_sources names a file: no empty, `.` or `..` parts
     assert pipeline._suffix(name) == PurePosixPath(name).suffix.lower()
+
+
+class _Collector:
+    """A progress sink that notes whether the cyclic collector runs at each stage."""
+
+    def __init__(self) -> None:
+        self.enabled: list[bool] = []
+
+    def stage(self, stage: pipeline.Stage, total: int | None) -> None:
+        self.enabled.append(gc.isenabled())
+
+    def advance(self, stage: pipeline.Stage, amount: int = 1) -> None:
+        pass
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_the_cyclic_collector_is_off_during_a_build_and_as_it_was_after(tmp_path: Path, before: bool) -> None:
+    was = gc.isenabled()
+    (gc.enable if before else gc.disable)()
+    try:
+        seen = _Collector()
+        pipeline.build(make_settings(BUNDLED, tmp_path / "output"), progress=seen)
+        assert len(seen.enabled) >= 5  # read, parse, group, render, publish
+        assert not any(seen.enabled)
+        assert gc.isenabled() is before
+    finally:
+        (gc.enable if was else gc.disable)()
