@@ -498,6 +498,13 @@ class _Writer:
                 self._error = e
 
 
+def starts_blank(output: Path) -> bool:
+    """Whether a build into `output` finds nothing to compare its files with or carry over: no
+    manifest in the output or in its spare (a first build, or a CI job that keeps only the
+    cache). Its new tree is then blank (`Publication.shared_folder`): every file is new."""
+    return not any(os.path.isfile(folder / MANIFEST) for folder in (output, _spare(output)))
+
+
 def _spare(output: Path) -> Path:
     """Where the output before the current one is kept, to start the next build from."""
     return output.with_name(f".{output.name}.spare")

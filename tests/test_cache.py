@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import shutil
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,7 @@ from feeds import cache, pages, pipeline
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
 from feeds.group import group
+from feeds.ids import article_path
 from feeds.lastbuild import BEYOND
 from feeds.model import Article, Author, Category, Feed
 from feeds.publish import MANIFEST
@@ -255,6 +257,24 @@ def test_an_output_changed_behind_our_back_is_rebuilt(site: Settings, tmp_path: 
     assert not pipeline.build(site).unchanged
 
 
+def test_a_new_output_beside_a_warm_cache_is_a_first_build(
+        site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI job that keeps only the cache: every page must be written, with the article's text,
+    which the cache keeps for few, so every file is parsed again (by the workers, which write
+    the pages), and no file the cache knows is rendered one by one in the build process."""
+    pipeline.build(site)
+    shutil.rmtree(site.output)
+
+    def rendered_here(*_: object) -> bytes:
+        raise AssertionError("a feed document rendered in the build process")
+
+    monkeypatch.setattr(pipeline._Build, "document_bytes", rendered_here)
+    report = pipeline.build(site)
+    assert (report.parsed, report.unchanged) == (N, False)
+    assert snapshot(site.output) == clean_build(site, tmp_path)
+    assert pipeline.build(site).unchanged  # and it is the last build a next one starts from
+
+
 def test_no_cache_neither_reads_nor_writes_it(site: Settings) -> None:
     report = pipeline.build(site, use_cache=False)
     assert report.parsed == N
@@ -309,15 +329,15 @@ def test_with_archives_the_cache_keeps_every_text(site: Settings) -> None:
 def test_a_text_the_cache_did_not_keep_is_parsed_again(site: Settings, tmp_path: Path) -> None:
     few = replace(site, entries_per_feed=1)
     pipeline.build(few)
-    kept = kept_texts(few)
-    # Another output beside it shares the cache, and has none of the pages: the pages of the
-    # articles whose text the cache left out need their files parsed again.
-    other = replace(few, output=few.output.parent / "other")
-    report = pipeline.build(other)
-    assert report.parsed == N - len(kept) > 0
-    assert snapshot(other.output) == clean_build(other, tmp_path)
-    assert kept_texts(few) == set(parse_keys(few).values())  # parsed again, and kept now
-    assert pipeline.build(replace(few, output=few.output.parent / "third")).parsed == 0
+    left_out = sorted(source for source, key in parse_keys(few).items() if key not in kept_texts(few))[0]
+    # Its page is gone from the output: the build that puts it back needs its text, which the
+    # cache left out, so its file is parsed again.
+    (few.output / article_path(left_out)).unlink()
+    rewrite(few, 7, revision=1)  # a change, so that the build is not skipped as a no-op
+    report = pipeline.build(few)
+    assert report.parsed == 2  # the changed file, and the left-out one again
+    assert snapshot(few.output) == clean_build(few, tmp_path)
+    assert parse_keys(few)[left_out] in kept_texts(few)  # parsed again, and kept now
 
 
 def test_a_failure_to_keep_the_text_costs_only_parsing_again(
@@ -340,8 +360,8 @@ def test_a_failure_to_keep_the_text_costs_only_parsing_again(
     assert again.unchanged
     entries = {a.source for f in again.feeds for a in f.entries}
     assert again.parsed == len(entries) == len(kept_texts(few))
-    # Another output needs every page's text: the files of the others are parsed again.
-    assert pipeline.build(replace(few, output=few.output.parent / "other")).parsed == N - len(entries)
+    # Another output needs every page's text: it is a first build, which parses every file.
+    assert pipeline.build(replace(few, output=few.output.parent / "other")).parsed == N
 
 
 def test_a_file_changed_since_its_text_was_left_out_starts_the_build_again(
@@ -376,7 +396,10 @@ def test_check_uses_the_cache_too(site: Settings) -> None:
     report = pipeline.check(site)
     assert report.parsed == 0
     assert report.output is None
-    assert pipeline.build(site).parsed == 0
+    # The first output needs every page's text, which the cache keeps for few: every file is
+    # parsed again, by the workers, as in a first build (see below).
+    assert pipeline.build(site).parsed == N
+    assert pipeline.build(site).unchanged
 
 
 def test_an_unwritable_cache_folder_means_a_scratch_store(tmp_path: Path) -> None:

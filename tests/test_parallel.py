@@ -194,9 +194,9 @@ def test_a_first_build_starts_the_fork_server_before_reading(
 
     read: list[object] = []
 
-    def reading(self: pipeline._Build, *args: Any) -> Any:
+    def reading(self: pipeline._Build, *args: Any, **kwargs: Any) -> Any:
         read.append(self)
-        return real_read(self, *args)
+        return real_read(self, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "_start_fork_server", start)
     monkeypatch.setattr(pipeline._Build, "read", reading)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from hashlib import sha256
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from feeds.errors import PublishError
-from feeds.publish import MANIFEST, Publication, Written, publish, read_manifest, write_new
+from feeds.publish import MANIFEST, Publication, Written, publish, read_manifest, starts_blank, write_new
 from feeds.render import Rendered
 
 
@@ -33,6 +34,22 @@ def test_first_publish_and_replacement(tmp_path: Path) -> None:
     # No staging folder left behind; the output before this one is kept as the next build's spare.
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.spare", "out"]
     assert {k: v for k, v in tree(tmp_path / ".out.spare").items() if k != MANIFEST} == {"a": "1", "sub/b": "2"}
+
+
+def test_a_tree_starts_blank_only_with_no_output_and_no_spare_to_start_from(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert starts_blank(out)
+    publish(files(a="1"), out)
+    with Publication(out) as publication:
+        assert not starts_blank(out)
+        assert publication.shared_folder is None  # the output is there to compare with
+    publish(files(a="2"), out)  # the output before it is the spare now
+    shutil.rmtree(out)
+    assert not starts_blank(out)
+    shutil.rmtree(tmp_path / ".out.spare")
+    assert starts_blank(out)
+    with Publication(out) as publication:
+        assert publication.shared_folder is not None
 
 
 def test_a_failing_build_leaves_the_previous_output(tmp_path: Path) -> None:
