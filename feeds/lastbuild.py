@@ -31,15 +31,14 @@ FeedValues = tuple[tuple[tuple[str, Any], ...], tuple[bytes, ...]]
 Dates = tuple[Any, Any]
 """An article's `published` and `updated` as `cache.encode_time` writes them."""
 
-_VERSION = 5
+_VERSION = 6
 BEYOND = 10  # members kept after each feed's entries: what a removal from its entries brings up
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LastBuild:
     build_key: bytes  # everything the output depended on, in one hash (`_Build.build_key`)
-    manifest: bytes  # sha256 of the manifest that build wrote
-    inode: int  # of the output folder it swapped in
+    manifest: bytes  # sha256 of the manifest that build wrote: what the output holds
     published: int
     diagnostics: tuple[Any, ...]  # `cache.encode_diagnostics`
     feeds: tuple[FeedValues, ...]
@@ -51,7 +50,7 @@ class LastBuild:
     beyond: tuple[tuple[bytes, ...], ...]  # each feed's next members after its entries (parse keys, a prefix)
 
     def encode(self) -> tuple[Any, ...]:
-        return (_VERSION, self.build_key, self.manifest, self.inode, self.published,
+        return (_VERSION, self.build_key, self.manifest, self.published,
                 self.diagnostics, self.feeds, self.names, self.hashes, self.moved, tuple(sorted(self.unpublished)),
                 _encode_index(self.index), self.beyond)
 
@@ -59,14 +58,14 @@ class LastBuild:
     def decode(cls, value: Any) -> LastBuild | None:
         """The record `encode` made, or None for anything else."""
         try:
-            (version, build_key, manifest, inode, published, diagnostics, feeds, names, hashes, moved,
+            (version, build_key, manifest, published, diagnostics, feeds, names, hashes, moved,
              unpublished, index, beyond) = value
             if version != _VERSION or not (isinstance(build_key, bytes) and isinstance(manifest, bytes)
                                            and isinstance(names, tuple) and isinstance(hashes, tuple)
                                            and isinstance(moved, dict) and len(names) == len(hashes)
                                            and isinstance(beyond, tuple) and len(beyond) == len(feeds)):
                 return None
-            return cls(build_key=build_key, manifest=manifest, inode=int(inode), published=int(published),
+            return cls(build_key=build_key, manifest=manifest, published=int(published),
                        diagnostics=tuple(diagnostics), feeds=tuple(feeds), names=names, hashes=hashes,
                        moved=moved, unpublished=frozenset(unpublished), index=_decode_index(index),
                        beyond=tuple(tuple(keys) for keys in beyond))

@@ -994,10 +994,13 @@ class _Build:
         return digest.digest()
 
     def last_build(self, output: Path) -> LastBuild | None:
-        """What the last build of `output` remembered, if `output` is still the tree it swapped in."""
+        """What the last build of `output` remembered, if `output` still holds what it wrote: its
+        manifest, byte for byte. Not necessarily the folder it swapped in: a CI job may bring
+        the output back from a cache, where a copy is as good (`patch` checks each file it
+        carries over, and `unchanged` trusts the manifest as it always did)."""
         last = LastBuild.decode(self.store.last_build(str(output)))
         try:
-            if last is None or last.manifest != _manifest_hash(output) or last.inode != os.stat(output).st_ino:
+            if last is None or last.manifest != _manifest_hash(output):
                 return None
         except OSError:
             return None
@@ -1282,7 +1285,6 @@ class _Build:
                 build_key = None
             values.append((tuple(plain.items()), entry_keys))  # type: ignore[arg-type]  # None: not kept
         try:
-            inode = os.stat(output).st_ino
             manifest = _manifest_hash(output)
         except OSError:
             build_key = None
@@ -1290,7 +1292,7 @@ class _Build:
             self.store.forget_build(str(output))
             return
         self.store.save_build(str(output), LastBuild(
-            build_key=build_key, manifest=manifest, inode=inode, published=report.published,
+            build_key=build_key, manifest=manifest, published=report.published,
             diagnostics=cache.encode_diagnostics(report.diagnostics), feeds=tuple(values),
             names=tuple(s.name for s in sources), hashes=tuple(h for h in hashes if h is not None),
             moved=moved, unpublished=frozenset(unpublished), index=index,

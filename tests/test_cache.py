@@ -248,9 +248,9 @@ def test_entries_that_vanish_during_the_build_are_parsed_again(
 
 def test_an_output_changed_behind_our_back_is_rebuilt(site: Settings, tmp_path: Path) -> None:
     pipeline.build(site)
-    pipeline.build(site, use_cache=False)  # another output tree, same bytes
+    pipeline.build(site, use_cache=False)  # another output tree, the same bytes: as good as the last build's
     report = pipeline.build(site)
-    assert not report.unchanged
+    assert report.unchanged
     assert report.parsed == 0
     manifest = site.output / MANIFEST
     manifest.write_text(manifest.read_text("utf-8") + " ", "utf-8")

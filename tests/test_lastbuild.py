@@ -4,6 +4,7 @@ rest over), and writes what a clean build writes, byte for byte, and reports wha
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta, timezone
@@ -102,6 +103,23 @@ def test_a_patch_after_a_patch_starts_from_the_spare(site: Settings, tmp_path: P
         report = pipeline.build(site)
         assert_as_clean(site, report, tmp_path / str(revision), groupings)
     assert groupings == [N]
+
+
+def test_an_output_brought_back_as_a_copy_is_patched(site: Settings, tmp_path: Path, groupings: list[int]) -> None:
+    """A CI job that restores the output and its spare from a cache: new folders, the same files."""
+    pipeline.build(site)
+    edit(site, BYLINED, PATCHED["the text"])
+    pipeline.build(site)  # now there is a spare too
+    for folder in (site.output, site.output.with_name(".output.spare")):
+        shutil.copytree(folder, tmp_path / "cached" / folder.name)
+        shutil.rmtree(folder)
+        shutil.copytree(tmp_path / "cached" / folder.name, folder)  # modification times as they were
+    edit(site, BYLINED, PATCHED["the title"])
+    report = pipeline.build(site)
+    assert groupings == [N]
+    assert (report.parsed, report.unchanged) == (1, False)
+    assert_as_clean(site, report, tmp_path, groupings)
+    assert pipeline.build(site).unchanged
 
 
 REGROUPED = {  # it leaves its places in the feeds and takes others, moving no other article
@@ -373,7 +391,7 @@ def test_grouping_fields_leave_out_only_what_grouping_never_reads() -> None:
 
 def a_last_build(names: tuple[str, ...], hashes: tuple[bytes, ...]) -> LastBuild:
     index = group([make_article(n) for n in range(3)], make_settings(Path("a"), Path("o"))).index
-    return LastBuild(build_key=b"k", manifest=b"m", inode=1, published=1, diagnostics=(),
+    return LastBuild(build_key=b"k", manifest=b"m", published=1, diagnostics=(),
                      feeds=(), names=names, hashes=hashes, moved={}, unpublished=frozenset({names[-1]}), index=index,
                      beyond=())
 
