@@ -112,24 +112,33 @@ def group(articles: Sequence[Article], settings: Settings) -> Grouped:
 
     categories, category_names = _slugged(ordered, _category, diagnostics, "category")
     for slug, (name, members) in sorted(categories.items()):
-        feeds.append(Feed(
-            kind=FeedKind.CATEGORY, key=slug, title=f"{settings.title}: {name}",
-            subtitle=f"{name}: the latest articles from {settings.title}.", path=f"category/{slug}",
-            language=language(members), entries=tuple(members[:cap]), total=len(members)))
+        feeds.append(named_feed(FeedKind.CATEGORY, slug, name, members, language(members), settings))
         everyone[f"category/{slug}"] = tuple(members)
 
     authors, author_names = _slugged(ordered, _authors, diagnostics, "author")
     for slug, (name, members) in sorted(authors.items()):
-        feeds.append(Feed(
-            kind=FeedKind.AUTHOR, key=slug, title=f"{settings.title}: {name}",
-            subtitle=_bio(name, members) or f"Articles by {name} in {settings.title}.",
-            path=f"author/{slug}", language=language(members),
-            entries=tuple(members[:cap]), total=len(members)))
+        feeds.append(named_feed(FeedKind.AUTHOR, slug, name, members, language(members), settings))
         everyone[f"author/{slug}"] = tuple(members)
     index = Index(instants=instants, on_a_clock_change=on_a_clock_change,
                   languages=frozenset(map(_language_of, ordered)), categories=category_names, authors=author_names)
     return Grouped(feeds=tuple(feeds), published=tuple(ordered), diagnostics=tuple(diagnostics),
                    members=everyone, index=index)
+
+
+def named_feed(kind: FeedKind, slug: str, name: str, members: Sequence[Article], language: str,
+               settings: Settings) -> Feed:
+    """The category or author feed of `name` (its `slug`), of `members`, newest first."""
+    if kind is FeedKind.CATEGORY:
+        subtitle = f"{name}: the latest articles from {settings.title}."
+    else:
+        subtitle = _bio(name, members) or f"Articles by {name} in {settings.title}."
+    return Feed(kind=kind, key=slug, title=f"{settings.title}: {name}", subtitle=subtitle, path=f"{kind}/{slug}",
+                language=language, entries=tuple(members[:settings.entries_per_feed]), total=len(members))
+
+
+def feed_name(names: Names, key: str) -> str:
+    """The spelling that names the feed of the fold key `key` (`_feed_names`)."""
+    return _feed_names({s: k for s, k in names.spellings.items() if k == key}, names.uses)[key]
 
 
 Feeds = dict[tuple[FeedKind, str], str]
@@ -161,10 +170,10 @@ def regroup(index: Index, old: Article, new: Article) -> tuple[Index, Feeds, Fee
 
 def _moved(index: Index, leaving: Article | None, joining: Article | None) -> tuple[Index, Feeds, Feeds] | None:
     """The index without `leaving` and with `joining`, when that moves no other article; and the
-    feeds each is in. None when `untie` would move another (an article within two minutes of
-    either: it works within a minute), a feed would start, end or take another spelling of its
-    name, a slug collision is involved, a feed's language could change, or a date is on a clock
-    change (where `newest_first` compares datetimes, not instants)."""
+    feeds each is in (a feed it starts among them). None when `untie` would move another (an
+    article within two minutes of either: it works within a minute), a feed would end or take
+    another spelling of its name, a slug collision is involved, a feed's language could change,
+    or a date is on a clock change (where `newest_first` compares datetimes, not instants)."""
     if index.on_a_clock_change:
         return None
     instants = list(index.instants)
@@ -205,9 +214,10 @@ _MINUTE = timedelta(minutes=1)
 def _moved_names(known: Names, leaving: Iterable[Author | Category], joining: Iterable[Author | Category]) -> tuple[
         Names, dict[str, str], dict[str, str]] | None:
     """`known` with the names `leaving` used once less each and `joining` once more, and the slugs
-    (-> fold key) of the feeds each is in; None when a feed would start or end, or be named by
-    another spelling, or one touches a collision."""
-    spellings, uses = dict(known.spellings), dict(known.uses)
+    (-> fold key) of the feeds each is in; None when a feed would end, or be named by another
+    spelling, or one touches a collision. A name not known yet starts a feed, under its plain
+    slug, when no other name has or wants that slug (group gives it the same)."""
+    spellings, uses, slugs = dict(known.spellings), dict(known.uses), dict(known.slugs)
     left, joined = {}, {}
     for name in leaving:
         key = spellings.get(name.name)
@@ -219,17 +229,23 @@ def _moved_names(known: Names, leaving: Iterable[Author | Category], joining: It
         left[known.slugs[key]] = key
     for name in joining:
         key = spellings.get(name.name) or fold(name.name)
-        if key not in known.slugs or key in known.collided:
+        if key in known.collided:
             return None
+        if key not in slugs:
+            slug = slugify(key)
+            if not slug or slug in slugs.values():
+                return None
+            slugs[key] = slug
         spellings[name.name] = key
         uses[name.name] = uses.get(name.name, 0) + 1
-        joined[known.slugs[key]] = key
+        joined[slugs[key]] = key
     for key in {*left.values(), *joined.values()}:
         remaining = {s: k for s, k in spellings.items() if k == key}
-        if not remaining or _feed_names(remaining, uses)[key] != \
-                _feed_names({s: k for s, k in known.spellings.items() if k == key}, known.uses)[key]:
+        if not remaining:
             return None
-    return replace(known, spellings=spellings, uses=uses), left, joined
+        if key in known.slugs and _feed_names(remaining, uses)[key] != feed_name(known, key):
+            return None
+    return replace(known, spellings=spellings, uses=uses, slugs=slugs), left, joined
 
 
 def untie(articles: Sequence[Article]) -> list[Article]:

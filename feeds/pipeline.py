@@ -55,7 +55,18 @@ from feeds.archive import ArchivePage, archive_count, archive_pages
 from feeds.cache import CacheError, PublishedFiles, Record, Stamp, Store, stamp_of
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic, PublishError
-from feeds.group import Grouped, Index, admit, group, keeps_subtitle, newest_first_key, regroup, retire
+from feeds.group import (
+    Grouped,
+    Index,
+    admit,
+    feed_name,
+    group,
+    keeps_subtitle,
+    named_feed,
+    newest_first_key,
+    regroup,
+    retire,
+)
 from feeds.ids import entry_id
 from feeds.jsonfeed import render_json_feeds
 from feeds.lastbuild import BEYOND, Dates, FeedValues, LastBuild, grouping_fields
@@ -79,6 +90,7 @@ _RENDER_AHEAD = 4  # render tasks in flight per worker: bounds the hydrated entr
 _READ_STEP = 1000  # progress is reported every this many files while reading
 _PUT_EVERY = 1000  # parse results handed to the cache at once
 _COMMIT_EVERY = 10_000  # parse results per transaction: another build sharing the cache waits for one
+_KIND_ORDER = {FeedKind.ALL: 0, FeedKind.CATEGORY: 1, FeedKind.AUTHOR: 2}  # of `group`'s feeds
 _GC_THRESHOLDS = (100_000, 20, 100)  # the cyclic collector's in a worker process (see `_no_collections`)
 _PAGE_STEP = 256  # article pages whose text is fetched from the store at once
 PATCH_AT_MOST = 100  # changed files a rebuild patches the last build for (`_Build.patch`); more: a full build
@@ -1230,7 +1242,24 @@ class _Build:
                 feed = replace(feed, entries=tuple(self.hydrated(entries)), total=total)
             result.append(feed)
             after.append(more[:BEYOND])
-        return tuple(result), after, paths
+        # The feeds the articles `plan` adds start (`group.admit` gave each its plain slug).
+        known = {(feed.kind, feed.key) for feed in feeds}
+        starting: dict[tuple[FeedKind, str], tuple[str, list[Article]]] = {}
+        for article, joins in plan.joining:
+            for (kind, slug), key in joins.items():
+                if (kind, slug) not in known:
+                    starting.setdefault((kind, slug), (key, []))[1].append(article)
+        for (kind, slug), (key, members) in starting.items():
+            names = plan.index.categories if kind is FeedKind.CATEGORY else plan.index.authors
+            members.sort(key=newest_first_key)
+            (language,) = plan.index.languages  # `admit` takes articles of the site's one language
+            feed = named_feed(kind, slug, feed_name(names, key), members, language, self.settings)
+            result.append(replace(feed, entries=tuple(self.hydrated(feed.entries))))
+            after.append(members[len(feed.entries):len(feed.entries) + BEYOND])
+            paths.add(feed.path)
+        # In `group`'s order: everything, then the categories and the authors, each by slug.
+        order = sorted(range(len(result)), key=lambda i: (_KIND_ORDER[result[i].kind], result[i].key))
+        return tuple(result[i] for i in order), [after[i] for i in order], paths
 
     def restore_feeds(self, feeds: Sequence[FeedValues], moved: Mapping[str, Dates],
                       renamed: Mapping[bytes, bytes] | None = None,

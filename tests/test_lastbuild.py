@@ -190,6 +190,13 @@ ADDED = {
         "Victor Wong Mountain climate", "Victor Wong now covers climate"), 1),
     "another spelling, used less than the feed's (two articles by Rafael Larsen)": (
         "2022/02/sequel.txt", lambda text: later(text).replace("By: Victor Wong", "By: Rafael LARSEN"), 1),
+    "a new author, whose feed starts": (
+        "2022/02/sequel.txt", lambda text: later(text).replace("By: Victor Wong", "By: Someone New"), 1),
+    "a new category, whose feed starts": (
+        "2022/02/sequel.txt", lambda text: later(text).replace("Environment\n", "Astronomy\n", 1), 1),
+    "a new author with a bio, and a second one": ("2022/02/sequel.txt", lambda text: later(text).replace(
+        "By: Victor Wong", "By: Someone New and Ada Other").replace("Victor Wong Mountain climate",
+                                                                    "Someone New Mountain climate"), 1),
 }
 
 
@@ -205,6 +212,17 @@ def test_a_new_file_grouping_can_place_alone_is_patched(
     assert_as_clean(site, report, tmp_path, groupings)
 
 
+def test_new_feeds_take_their_places_among_the_others(site: Settings, tmp_path: Path, groupings: list[int]) -> None:
+    pipeline.build(site)
+    for n, (author, category) in enumerate([("Aaron First", "Aardvarks"), ("Zed Last", "Zoology"),
+                                            ("Mid Dle", "Middle"), ("Zed Last", "Middle")]):
+        add(site, f"2022/02/new-{n}.txt", lambda text, n=n, a=author, c=category: later(text).replace(  # type: ignore[misc]
+            "February 26", f"February {26 - n}").replace("2022-02-26", f"2022-02-{26 - n}").replace(
+            "By: Victor Wong", f"By: {a}").replace("Environment\n", f"{c}\n", 1))
+        assert_as_clean(site, pipeline.build(site), tmp_path / str(n), groupings)
+    assert groupings == [N]
+
+
 def test_new_files_one_after_another_are_patched(site: Settings, tmp_path: Path, groupings: list[int]) -> None:
     pipeline.build(site)
     for day in (26, 27, 28):
@@ -215,8 +233,8 @@ def test_new_files_one_after_another_are_patched(site: Settings, tmp_path: Path,
 
 
 NOT_ALONE = {
-    "a new author": lambda text: later(text).replace("By: Victor Wong", "By: Someone New"),
-    "a new category": lambda text: later(text).replace("Environment\n", "Astronomy\n", 1),
+    "a new author whose feed's folder another's is": lambda text: later(text).replace(
+        "By: Victor Wong", "By: Victor-Wong"),
     "a spelling as used as the feed's, which sorts first": lambda text: later(text).replace(
         "By: Victor Wong", "By: Omar WONG"),  # Omar Wong wrote one article
     "the same minute as another": lambda text: later(text).replace("February 26, 2022 at 9:41 am",
