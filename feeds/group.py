@@ -170,8 +170,8 @@ def regroup(index: Index, old: Article, new: Article) -> tuple[Index, Feeds, Fee
 
 def _moved(index: Index, leaving: Article | None, joining: Article | None) -> tuple[Index, Feeds, Feeds] | None:
     """The index without `leaving` and with `joining`, when that moves no other article; and the
-    feeds each is in (a feed it starts among them). None when `untie` would move another (an
-    article within two minutes of either: it works within a minute), a feed would end or take
+    feeds each is in (a feed it starts or ends among them). None when `untie` would move another
+    (an article within two minutes of either: it works within a minute), a feed would take
     another spelling of its name, a slug collision is involved, a feed's language could change,
     or a date is on a clock change (where `newest_first` compares datetimes, not instants)."""
     if index.on_a_clock_change:
@@ -214,9 +214,10 @@ _MINUTE = timedelta(minutes=1)
 def _moved_names(known: Names, leaving: Iterable[Author | Category], joining: Iterable[Author | Category]) -> tuple[
         Names, dict[str, str], dict[str, str]] | None:
     """`known` with the names `leaving` used once less each and `joining` once more, and the slugs
-    (-> fold key) of the feeds each is in; None when a feed would end, or be named by another
-    spelling, or one touches a collision. A name not known yet starts a feed, under its plain
-    slug, when no other name has or wants that slug (group gives it the same)."""
+    (-> fold key) of the feeds each is in; None when a feed would be named by another spelling,
+    or one touches a collision. A name not known yet starts a feed, under its plain slug, when
+    no other name has or wants that slug (group gives it the same); a name no longer used ends
+    its feed, which no other name wanted the slug of."""
     spellings, uses, slugs = dict(known.spellings), dict(known.uses), dict(known.slugs)
     left, joined = {}, {}
     for name in leaving:
@@ -242,7 +243,8 @@ def _moved_names(known: Names, leaving: Iterable[Author | Category], joining: It
     for key in {*left.values(), *joined.values()}:
         remaining = {s: k for s, k in spellings.items() if k == key}
         if not remaining:
-            return None
+            del slugs[key]  # its feed ends
+            continue
         if key in known.slugs and _feed_names(remaining, uses)[key] != feed_name(known, key):
             return None
     return replace(known, spellings=spellings, uses=uses, slugs=slugs), left, joined

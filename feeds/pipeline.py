@@ -68,7 +68,7 @@ from feeds.group import (
     retire,
 )
 from feeds.ids import entry_id
-from feeds.jsonfeed import render_json_feeds
+from feeds.jsonfeed import json_feed_path, render_json_feeds
 from feeds.lastbuild import BEYOND, Dates, FeedValues, LastBuild, grouping_fields
 from feeds.model import Article, Feed, FeedKind
 from feeds.normalize import normalize
@@ -76,7 +76,7 @@ from feeds.pages import article_page, page_path, site_pages
 from feeds.publish import MANIFEST, Publication, Published, Reused, Written, read_manifest, starts_blank, write_new
 from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source, read_stamped
-from feeds.render import FeedFormat, Rendered, render_archive, render_feeds
+from feeds.render import FeedFormat, Rendered, feed_file, render_archive, render_feeds
 from feeds.spill import Spill, Target, Where, append
 
 _T = TypeVar("_T")
@@ -94,6 +94,11 @@ _KIND_ORDER = {FeedKind.ALL: 0, FeedKind.CATEGORY: 1, FeedKind.AUTHOR: 2}  # of 
 _GC_THRESHOLDS = (100_000, 20, 100)  # the cyclic collector's in a worker process (see `_no_collections`)
 _PAGE_STEP = 256  # article pages whose text is fetched from the store at once
 PATCH_AT_MOST = 100  # changed files a rebuild patches the last build for (`_Build.patch`); more: a full build
+
+
+def feed_files(feed: Feed) -> tuple[str, ...]:
+    """The paths of the files `FEED_RENDERERS` write for `feed`, without archives."""
+    return (*(feed_file(feed, fmt) for fmt in FeedFormat), json_feed_path(feed))
 
 
 class Stage(StrEnum):
@@ -1062,7 +1067,7 @@ class _Build:
             placed = self.placed(feeds, beyond, plan)
             if diagnostics is None or placed is None:
                 return None
-            feeds, beyond, reshaped = placed
+            feeds, beyond, reshaped, ended = placed
             touched = {new.source for _, new in plan.changed}
             redo = [feed for feed in feeds if feed.path in reshaped or any(a.source in touched for a in feed.entries)]
             pages = [new.article for _, new in plan.changed if new.article is not None]
@@ -1073,7 +1078,9 @@ class _Build:
             opening.result()  # raises what opening it raised
             for file in files:
                 publication.put(file)
-            if publication.carry_over(leave_out=[page_path(a, self.settings) for a, _ in plan.leaving]):
+            gone = [page_path(a, self.settings) for a, _ in plan.leaving]
+            gone += (path for feed in ended for path in feed_files(feed))
+            if publication.carry_over(leave_out=gone):
                 return None  # a file of the output is gone or was changed since: a full build puts it back
             published = publication.finish()
         for i, (digest, _) in plan.now.items():
@@ -1214,13 +1221,14 @@ class _Build:
         return not ({stem, stem + ".txt"} - {article.source}) & names
 
     def placed(self, feeds: Sequence[Feed], beyond: Sequence[Sequence[Article]], plan: _Patch) -> tuple[
-            tuple[Feed, ...], list[list[Article]], set[str]] | None:
+            tuple[Feed, ...], list[list[Article]], set[str], list[Feed]] | None:
         """`feeds` and the members kept after their entries (`beyond`: the first of the rest, in
         order), without the articles `plan` removes and with those it adds, each in its place
-        (`newest_first`'s order); and the paths of the feeds that changed. None when that cannot
-        be told: a removed entry whose successor was not kept, or a bio that may change an
-        author feed's subtitle."""
-        result, after, paths = [], [], set()
+        (`newest_first`'s order), with the feeds they start and without those they end; the
+        paths of the feeds that changed; the feeds that ended. None when that cannot be told: a
+        removed entry whose successor was not kept, or a bio that may change an author feed's
+        subtitle."""
+        result, after, paths, ended = [], [], set(), []
         for feed, rest in zip(feeds, beyond, strict=True):
             entries, more, total = list(feed.entries), list(rest), feed.total
             moving, key = [], ""
@@ -1236,6 +1244,9 @@ class _Build:
                     entries, more, total = placed
                     moving.append(article)
                     paths.add(feed.path)
+            if not total and feed.kind is not FeedKind.ALL:
+                ended.append(feed)  # its last member left (`group.retire` let its name go)
+                continue
             if feed.kind is FeedKind.AUTHOR and moving and not keeps_subtitle(feed, key, entries, moving):
                 return None
             if feed.path in paths:
@@ -1259,7 +1270,7 @@ class _Build:
             paths.add(feed.path)
         # In `group`'s order: everything, then the categories and the authors, each by slug.
         order = sorted(range(len(result)), key=lambda i: (_KIND_ORDER[result[i].kind], result[i].key))
-        return tuple(result[i] for i in order), [after[i] for i in order], paths
+        return tuple(result[i] for i in order), [after[i] for i in order], paths, ended
 
     def restore_feeds(self, feeds: Sequence[FeedValues], moved: Mapping[str, Dates],
                       renamed: Mapping[bytes, bytes] | None = None,

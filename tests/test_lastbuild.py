@@ -126,6 +126,7 @@ REGROUPED = {  # it leaves its places in the feeds and takes others, moving no o
     "the time": lambda text: text.replace("6:28 pm", "7:28 pm"),
     "the zone": lambda text: text.replace("6:28 pm UTC", "1:28 pm EST"),  # the same instant
     "the category": lambda text: text.replace("Environment\n", "Transport\n"),  # its bio opens with it too (layout B)
+    "the author, to a new one": lambda text: text.replace("By: Victor Wong", "By: Victor Wang"),  # a feed starts
 }
 
 
@@ -141,9 +142,11 @@ def test_a_change_grouping_reads_that_moves_no_other_article_is_patched(
 
 
 GROUPED_AGAIN = {
-    "a new author": lambda text: text.replace("By: Victor Wong", "By: Victor Wang"),
     "another language": lambda text: text.replace("date 2022-02-25 en English", "date 2022-02-25 de German"),
-    "the last article of its category": lambda text: text.replace("Environment\n", "Astronomy\n", 1),
+    # Its category's feed would end and another start, but its author's feed may get another
+    # subtitle: the bio, which opens with the category line (layout B), reads otherwise now.
+    "the category, where its author's bio opens with it": lambda text: text.replace(
+        "Environment\n", "Astronomy\n", 1),
 }
 
 
@@ -292,8 +295,29 @@ def test_a_removed_file_that_could_not_be_published_is_patched(
     assert groupings == [N]
 
 
-GROUPED_AGAIN_WHEN_GONE = {
+ENDING_WHEN_GONE = {
     "the only article of its author": lambda text: later(text).replace("By: Victor Wong", "By: Someone Alone"),
+    "the only article of its author and of its category": lambda text: later(text).replace(
+        "By: Victor Wong", "By: Someone Alone").replace("Environment\n", "Astronomy\n", 1),
+}
+
+
+@pytest.mark.parametrize("change", ENDING_WHEN_GONE.values(), ids=ENDING_WHEN_GONE.keys())
+def test_a_removed_file_whose_feeds_end_with_it_is_patched(
+    site: Settings, tmp_path: Path, groupings: list[int], change: Callable[[str], str]
+) -> None:
+    add(site, "2022/02/zz-gone.txt", change)
+    first = pipeline.build(site)
+    (site.articles / "2022/02/zz-gone.txt").unlink()
+    report = pipeline.build(site)
+    assert groupings == [N + 1]
+    assert len(report.feeds) < len(first.feeds)
+    assert report.output is not None
+    assert any(p.startswith("author/") and p.endswith("feed.json") for p in report.output.removed)
+    assert_as_clean(site, report, tmp_path, groupings)
+
+
+GROUPED_AGAIN_WHEN_GONE = {
     "the newest bio of its author": lambda text: later(text).replace("Victor Wong Mountain climate",
                                                                      "Victor Wong now covers climate"),
     "a twin of another": lambda text: text.replace("Housing 3", "Housing, the twin"),  # the same minute

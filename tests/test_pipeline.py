@@ -238,3 +238,11 @@ def test_the_cyclic_collector_is_off_during_a_build_and_as_it_was_after(tmp_path
         assert gc.isenabled() is before
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_feed_files_are_the_files_the_feed_renderers_write(built: tuple[pipeline.BuildReport, Path]) -> None:
+    report, _ = built
+    settings = make_settings(BUNDLED, Path("output"))
+    for feed in report.feeds:
+        written = {file.path for renderer in pipeline.FEED_RENDERERS for file in renderer([feed], settings)}
+        assert set(pipeline.feed_files(feed)) == written
