@@ -260,17 +260,28 @@ def test_a_new_file_that_moves_others_is_built_in_full(
     assert report.parsed == 1  # by the patch that did not work out: the full build took it from the cache
 
 
+REMOVED = {  # (the added article, how many feeds end when it goes)
+    "an article of known feeds": (later, 0),
+    "the only article of its author": (lambda text: later(text).replace("By: Victor Wong", "By: Someone Alone"), 1),
+    "the only article of its author and of its category": (lambda text: later(text).replace(
+        "By: Victor Wong", "By: Someone Alone").replace("Environment\n", "Astronomy\n", 1), 2),
+}
+
+
+@pytest.mark.parametrize(("change", "ended"), REMOVED.values(), ids=REMOVED.keys())
 def test_a_removed_file_whose_going_moves_nothing_is_patched(
-    site: Settings, tmp_path: Path, groupings: list[int]
+    site: Settings, tmp_path: Path, groupings: list[int], change: Callable[[str], str], ended: int
 ) -> None:
-    add(site, "2022/02/sequel.txt", later)
+    add(site, "2022/02/sequel.txt", change)
     first = pipeline.build(site)
     (site.articles / "2022/02/sequel.txt").unlink()
     report = pipeline.build(site)
     assert groupings == [N + 1]
     assert (report.found, report.published) == (N, first.published - 1)
+    assert len(first.feeds) - len(report.feeds) == ended  # their files go with them
     assert report.output is not None
     assert any(p.startswith("articles/") for p in report.output.removed)
+    assert sum(p.endswith("/feed.json") for p in report.output.removed) == ended
     assert_as_clean(site, report, tmp_path, groupings)
 
 
@@ -293,28 +304,6 @@ def test_a_removed_file_that_could_not_be_published_is_patched(
     (site.articles / "2022/02/empty.txt").unlink()
     assert_as_clean(site, pipeline.build(site), tmp_path, groupings)
     assert groupings == [N]
-
-
-ENDING_WHEN_GONE = {
-    "the only article of its author": lambda text: later(text).replace("By: Victor Wong", "By: Someone Alone"),
-    "the only article of its author and of its category": lambda text: later(text).replace(
-        "By: Victor Wong", "By: Someone Alone").replace("Environment\n", "Astronomy\n", 1),
-}
-
-
-@pytest.mark.parametrize("change", ENDING_WHEN_GONE.values(), ids=ENDING_WHEN_GONE.keys())
-def test_a_removed_file_whose_feeds_end_with_it_is_patched(
-    site: Settings, tmp_path: Path, groupings: list[int], change: Callable[[str], str]
-) -> None:
-    add(site, "2022/02/zz-gone.txt", change)
-    first = pipeline.build(site)
-    (site.articles / "2022/02/zz-gone.txt").unlink()
-    report = pipeline.build(site)
-    assert groupings == [N + 1]
-    assert len(report.feeds) < len(first.feeds)
-    assert report.output is not None
-    assert any(p.startswith("author/") and p.endswith("feed.json") for p in report.output.removed)
-    assert_as_clean(site, report, tmp_path, groupings)
 
 
 GROUPED_AGAIN_WHEN_GONE = {
