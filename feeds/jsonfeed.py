@@ -139,9 +139,8 @@ class _Item:
 
 
 def _item_text(article: Article, newline: str) -> str:
-    """The item as `pretty_json` would write its object at `newline`, in one piece: the items are
-    most of a feed's JSON, and the walk through a dict of each costs a third more (the tests
-    hold the two equal)."""
+    """The item as `pretty_json` would write its object at `newline`, in one piece rather than
+    through a dict of it: the items are most of a feed's JSON (the tests hold the two equal)."""
     n1 = newline + _INDENT
     n2 = n1 + _INDENT
     n3 = n2 + _INDENT
