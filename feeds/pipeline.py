@@ -82,6 +82,7 @@ from feeds.spill import Spill, Target, Where, append
 _T = TypeVar("_T")
 FeedRenderer = Callable[[Iterable[Feed], Settings], Iterable[Rendered]]
 FEED_RENDERERS: tuple[FeedRenderer, ...] = (render_feeds, render_json_feeds)  # each: every file of one feed
+_RENDERER_NAMES = tuple(renderer.__qualname__ for renderer in FEED_RENDERERS)  # in their render keys
 SERIAL_BELOW = 500  # fewer files to parse than this: no worker processes (starting them costs ~0.3 s)
 _CHUNK = (16, 256)  # files per task sent to a worker: at least, at most
 RENDER_SERIAL_BELOW = 200  # feed documents rendered here before the rest go to worker processes
@@ -912,8 +913,8 @@ class _Build:
             tuple[bytes, Callable[[], _FeedJob]]]:
         """Each feed document's render key, and how to make its job (hydrating only then)."""
         for feed in feeds:
-            for renderer in FEED_RENDERERS:
-                key = self.render_key(feed, renderer.__qualname__, feed.entries, skip=("entries",))
+            keys = self.render_keys(feed, _RENDERER_NAMES, feed.entries, skip=("entries",))
+            for key, renderer in zip(keys, FEED_RENDERERS, strict=True):
                 yield key, partial(_FeedJob, feed=feed, renderer=renderer)
             if not self.settings.archives:
                 continue
@@ -991,14 +992,24 @@ class _Build:
         """What the files of `what` for `feed` depend on: the settings and package (the
         fingerprint), the feed's own fields, and its entries: their parse keys and their
         dates, which grouping may adjust (`group.untie`) when another article joins."""
-        digest = hashlib.sha256(b"render\0" + self.fingerprint + what.encode() + b"\0")
+        return self.render_keys(feed, (what,), entries, skip=skip)[0]
+
+    def render_keys(self, feed: Feed, whats: Sequence[str], entries: Sequence[Article], *,
+                    skip: tuple[str, ...]) -> list[bytes]:
+        """`render_key` for each of `whats`, the feed and its entries hashed once for them all."""
+        digest = hashlib.sha256(b"render\0" + self.fingerprint)
         for f in fields(feed):
             if f.name not in skip:
                 digest.update(f"{f.name}={getattr(feed, f.name)!r}\0".encode())
         for article in entries:
             digest.update(self.keys.get(article.source) or repr(article).encode())
             digest.update(f"{article.published.isoformat()} {article.updated.isoformat()}\0".encode())
-        return digest.digest()
+        keys = []
+        for what in whats:
+            each = digest.copy()
+            each.update(b"\0" + what.encode())
+            keys.append(each.digest())
+        return keys
 
     # -- nothing changed ---------------------------------------------------------------------------
 
@@ -1171,8 +1182,8 @@ class _Build:
         self.progress.stage(Stage.RENDER, len(FEED_RENDERERS) * len(redo) + len(articles))
         files: list[Rendered] = []
         for feed in redo:
-            for renderer in FEED_RENDERERS:
-                key = self.render_key(feed, renderer.__qualname__, feed.entries, skip=("entries",))
+            keys = self.render_keys(feed, _RENDERER_NAMES, feed.entries, skip=("entries",))
+            for key, renderer in zip(keys, FEED_RENDERERS, strict=True):
                 rendered = _render_job(_FeedJob(feed=feed, renderer=renderer), self.settings)
                 made.rendered += ((key, f.path) for f in rendered)
                 files += rendered
