@@ -131,7 +131,7 @@ def named_feed(kind: FeedKind, slug: str, name: str, members: Sequence[Article],
     if kind is FeedKind.CATEGORY:
         subtitle = f"{name}: the latest articles from {settings.title}."
     else:
-        subtitle = _bio(name, members) or f"Articles by {name} in {settings.title}."
+        subtitle = _author_subtitle(name, _bio(name, members), settings)
     return Feed(kind=kind, key=slug, title=f"{settings.title}: {name}", subtitle=subtitle, path=f"{kind}/{slug}",
                 language=language, entries=tuple(members[:settings.entries_per_feed]), total=len(members))
 
@@ -150,7 +150,7 @@ def admit(index: Index, article: Article) -> tuple[Index, Feeds] | None:
     grouped so that nothing else moves: then the index with it, and the category and author
     feeds it joins (besides the feed of everything; where in each it goes is `newest_first`'s
     order, by instant then id; whether its bio changes an author feed's subtitle is
-    `keeps_subtitle`'s to say). None when grouping must run again (`_moved`)."""
+    `subtitle_after`'s to say). None when grouping must run again (`_moved`)."""
     moved = _moved(index, None, article)
     return None if moved is None else (moved[0], moved[2])
 
@@ -372,18 +372,24 @@ def _slugged(ordered: Sequence[Article], names: NamesOf, diagnostics: list[Diagn
     return result, Names(spellings=keys, uses=dict(uses), slugs=slug_of, collided=collided)
 
 
-def keeps_subtitle(feed: Feed, key: str, entries: Sequence[Article], moving: Iterable[Article]) -> bool:
-    """Whether the author feed `feed` (of the name whose fold key is `key`) surely keeps its
-    subtitle when `moving` articles leave or join it and its entries become `entries`. The
-    subtitle is the bio of the newest member that has one of that author (`_bio`): the first
-    such among the new entries gives it, which must be the same text; when none has one, it
-    comes from a member past them, which none of `moving` may be. (Members past the entries
-    are not kept: they cannot tell more.)"""
+def subtitle_after(feed: Feed, name: str, entries: Sequence[Article], moving: Iterable[Article],
+                   settings: Settings) -> str | None:
+    """The subtitle of the author feed `feed` (of `name`) once `moving` articles left or joined
+    it and its entries are `entries`; None when it cannot be told. The subtitle is the bio of
+    the newest member that has one of that author (`_bio`): the first such among the entries
+    gives it; when none has one, it comes from a member past them, as before, unless one of
+    `moving` has one. (Members past the entries are not kept: they cannot tell more.)"""
+    key = fold(name)
     for entry in entries:  # newest first
         if entry.bio and fold(entry.bio[0]) == key:
-            shown = " ".join(entry.bio[1:])
-            return bool(shown) and shown == feed.subtitle
-    return not any(a.bio and fold(a.bio[0]) == key for a in moving)
+            return _author_subtitle(name, " ".join(entry.bio[1:]), settings)
+    if any(a.bio and fold(a.bio[0]) == key for a in moving):
+        return None
+    return feed.subtitle
+
+
+def _author_subtitle(name: str, bio: str, settings: Settings) -> str:
+    return bio or f"Articles by {name} in {settings.title}."
 
 
 def newest_first_key(article: Article) -> tuple[int, str]:

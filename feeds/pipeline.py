@@ -61,11 +61,11 @@ from feeds.group import (
     admit,
     feed_name,
     group,
-    keeps_subtitle,
     named_feed,
     newest_first_key,
     regroup,
     retire,
+    subtitle_after,
 )
 from feeds.ids import entry_id
 from feeds.jsonfeed import json_feed_path, render_json_feeds
@@ -1238,8 +1238,8 @@ class _Build:
         order), without the articles `plan` removes and with those it adds, each in its place
         (`newest_first`'s order), with the feeds they start and without those they end; the
         paths of the feeds that changed; the feeds that ended. None when that cannot be told: a
-        removed entry whose successor was not kept, or a bio that may change an author feed's
-        subtitle."""
+        removed entry whose successor was not kept, or an author feed's subtitle, when its
+        author's bio may come from a member past its entries (`group.subtitle_after`)."""
         result, after, paths, ended = [], [], set(), []
         for feed, rest in zip(feeds, beyond, strict=True):
             entries, more, total = list(feed.entries), list(rest), feed.total
@@ -1259,8 +1259,11 @@ class _Build:
             if not total and feed.kind is not FeedKind.ALL:
                 ended.append(feed)  # its last member left (`group.retire` let its name go)
                 continue
-            if feed.kind is FeedKind.AUTHOR and moving and not keeps_subtitle(feed, key, entries, moving):
-                return None
+            if feed.kind is FeedKind.AUTHOR and moving:
+                subtitle = subtitle_after(feed, feed_name(plan.index.authors, key), entries, moving, self.settings)
+                if subtitle is None:
+                    return None
+                feed = replace(feed, subtitle=subtitle)  # a newer bio of its author: its description
             if feed.path in paths:
                 feed = replace(feed, entries=tuple(self.hydrated(entries)), total=total)
             result.append(feed)
