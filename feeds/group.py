@@ -131,7 +131,7 @@ def named_feed(kind: FeedKind, slug: str, name: str, members: Sequence[Article],
     if kind is FeedKind.CATEGORY:
         subtitle = f"{name}: the latest articles from {settings.title}."
     else:
-        subtitle = _author_subtitle(name, _bio(name, members), settings)
+        subtitle = _author_subtitle(name, _bio(name, members) or "", settings)
     return Feed(kind=kind, key=slug, title=f"{settings.title}: {name}", subtitle=subtitle, path=f"{kind}/{slug}",
                 language=language, entries=tuple(members[:settings.entries_per_feed]), total=len(members))
 
@@ -379,11 +379,10 @@ def subtitle_after(feed: Feed, name: str, entries: Sequence[Article], moving: It
     the newest member that has one of that author (`_bio`): the first such among the entries
     gives it; when none has one, it comes from a member past them, as before, unless one of
     `moving` has one. (Members past the entries are not kept: they cannot tell more.)"""
-    key = fold(name)
-    for entry in entries:  # newest first
-        if entry.bio and fold(entry.bio[0]) == key:
-            return _author_subtitle(name, " ".join(entry.bio[1:]), settings)
-    if any(a.bio and fold(a.bio[0]) == key for a in moving):
+    bio = _bio(name, entries)
+    if bio is not None:
+        return _author_subtitle(name, bio, settings)
+    if any(_bio(name, [article]) is not None for article in moving):
         return None
     return feed.subtitle
 
@@ -429,10 +428,11 @@ def _most_common_language(members: Sequence[Article], settings: Settings) -> str
     return min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else settings.language
 
 
-def _bio(name: str, members: Sequence[Article]) -> str:
-    """The author's own bio from their newest article that has one: the feed's description."""
+def _bio(name: str, members: Sequence[Article]) -> str | None:
+    """The author's own bio from their newest article that has one (the feed's description);
+    None when none has."""
     key = fold(name)
     for article in members:
         if article.bio and fold(article.bio[0]) == key:
             return " ".join(article.bio[1:])
-    return ""
+    return None
