@@ -518,11 +518,7 @@ class Store:
         """The dict stored as `name`: its value, with the changes since (a None value: gone)."""
         values = self._blob(name)
         with _guarded():
-            for key, value in self._db.execute("SELECT key, value FROM changes WHERE name = ?", (name,)):
-                if value is None:
-                    values.pop(key, None)
-                else:
-                    values[key] = value
+            _apply(values, self._db.execute("SELECT key, value FROM changes WHERE name = ?", (name,)))
         return values
 
     def _change(self, name: str, changes: Mapping[Any, Any]) -> None:
@@ -536,11 +532,7 @@ class Store:
                                      ((name, key, value) for key, value in changes.items()))
                 return
         values = self._values(name)
-        for key, value in changes.items():
-            if value is None:
-                values.pop(key, None)
-            else:
-                values[key] = value
+        _apply(values, changes.items())
         self._put_blob(name, values)
 
     def _blob(self, name: str) -> dict[Any, Any]:
@@ -622,6 +614,15 @@ class Store:
                 self._db.execute("DELETE FROM live_keys")
                 self._db.executemany("INSERT OR IGNORE INTO live_keys VALUES (?)", ((k,) for k in keys))
                 self._db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM live_keys)")  # noqa: S608
+
+
+def _apply(values: dict[Any, Any], changes: Iterable[tuple[Any, Any]]) -> None:
+    """Set each (key, value) of `changes` in `values`; a None value removes the key."""
+    for key, value in changes:
+        if value is None:
+            values.pop(key, None)
+        else:
+            values[key] = value
 
 
 def _insert_texts(db: sqlite3.Connection, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
