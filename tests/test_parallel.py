@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from hashlib import sha256
@@ -181,16 +183,16 @@ def test_a_few_files_are_parsed_without_worker_processes(
     assert report.parsed == report.found == 5
 
 
-def test_a_first_build_starts_the_fork_server_before_reading(
+def test_a_first_build_starts_its_workers_before_reading(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pipeline, "SERIAL_BELOW", 100)
-    started: list[int] = []
-    real_start, real_read = pipeline._start_fork_server, pipeline._Build.read
+    started: list[tuple[int, bool]] = []
+    real_start, real_read = pipeline._Build.start_workers, pipeline._Build.read
 
-    def start() -> None:
-        started.append(len(read))
-        real_start()
+    def start(self: pipeline._Build) -> None:
+        real_start(self)
+        started.append((len(read), self.pool is not None))
 
     read: list[object] = []
 
@@ -198,14 +200,36 @@ def test_a_first_build_starts_the_fork_server_before_reading(
         read.append(self)
         return real_read(self, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "_start_fork_server", start)
+    monkeypatch.setattr(pipeline._Build, "start_workers", start)
     monkeypatch.setattr(pipeline._Build, "read", reading)
     settings = make_settings(corpus, tmp_path / "output")
+    forks = pipeline._pool_context().get_start_method() == "fork"
     pipeline.build(settings, workers=2)
-    assert started == [0]  # before the files were read
+    assert started == [(0, forks)]  # before the files were read; forked then, where this process may
     pipeline.build(settings, workers=2)  # everything in the cache: no workers wanted
     pipeline.build(make_settings(corpus, tmp_path / "one"), workers=1)
-    assert started == [0]
+    assert started == [(0, forks)]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from the build process on Linux only")
+def test_workers_are_forked_only_from_a_process_without_other_threads() -> None:
+    assert pipeline._pool_context().get_start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert pipeline._pool_context().get_start_method() == "forkserver"
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_a_forked_worker_collects_its_cycles_though_the_build_process_does_not(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "articles", tmp_path / "output")
+    with pipeline._no_collections(), pipeline._worker_pool(settings, 1) as pool:
+        assert not gc.isenabled()
+        assert pool.submit(gc.isenabled).result()
+        assert pool.submit(gc.get_freeze_count).result() > 0  # what it came with is never scanned
 
 
 def test_default_workers_is_the_cores_we_may_use() -> None:
@@ -249,7 +273,7 @@ def test_the_worker_processes_end_with_a_build_killed_while_they_parse(tmp_path:
                              cwd=REPO, env={**os.environ, "FEEDS_TEST_BUILD": tmp_path.name, "TMPDIR": str(tmp_path)})
     try:
         deadline = time.monotonic() + 60
-        while len(_running(mark) - {build.pid}) < 3:  # the fork server and two workers, at least
+        while len(_running(mark) - {build.pid}) < 2:  # two workers (forked, or from a fork server)
             assert build.poll() is None, "the build ended before its workers were seen"
             assert time.monotonic() < deadline, "no worker processes started"
             time.sleep(0.005)
