@@ -1,16 +1,18 @@
 """A progress bar for long builds, drawn with rich (which typer already brings in).
 
 `TerminalBar` implements `pipeline.Progress`. It appears only once a build has run for
-`delay` seconds (a timer thread starts it), so short builds print nothing extra, and it
-is transient: when the build ends it disappears and the report follows. The CLI uses it
+`delay` seconds (at the first event after that), so short builds print nothing extra, and
+it is transient: when the build ends it disappears and the report follows. Until it
+appears, no thread of its own runs: a build forks its worker processes only from a
+process without other threads (`pipeline._pool_context`). The CLI uses it
 only when stderr is a terminal and not in CI; the pipeline never knows what draws it.
 """
 
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from types import TracebackType
 
 from rich.console import Console
@@ -35,30 +37,35 @@ def wanted(console: Console, environ: Mapping[str, str] = os.environ) -> bool:
 class TerminalBar:
     """One bar whose label and length follow the build's stages. Use it as a context manager."""
 
-    def __init__(self, console: Console, *, delay: float = 1.0) -> None:
+    def __init__(self, console: Console, *, delay: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
         self._bar = Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=console, transient=True,
         )
         self._task: TaskID = self._bar.add_task("Starting", total=None)
-        self._timer = threading.Timer(delay, self._bar.start)
-        self._timer.daemon = True
+        self._clock = clock
+        self._shown_at = clock() + delay
+        self._shown = False
 
     def __enter__(self) -> TerminalBar:
-        self._timer.start()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        self._timer.cancel()
-        self._timer.join()
         self._bar.stop()  # a no-op when it never started
 
     def stage(self, stage: Stage, total: int | None) -> None:
         label = LABELS.get(stage)
         if label is not None:
             self._bar.reset(self._task, total=total, description=label)
+        self._show()
 
     def advance(self, stage: Stage, amount: int = 1) -> None:
         if stage is not Stage.WRITE:  # files are counted once, as they are rendered
             self._bar.advance(self._task, amount)
+        self._show()
+
+    def _show(self) -> None:
+        if not self._shown and self._clock() >= self._shown_at:
+            self._shown = True
+            self._bar.start()  # its thread redraws it from now on

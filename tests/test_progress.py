@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 from rich.console import Console
 
@@ -39,6 +40,22 @@ def test_a_short_build_draws_nothing() -> None:
         bar.stage(Stage.PARSE, 4)
         bar.advance(Stage.PARSE, 4)
     assert buffer.getvalue() == ""
+
+
+def test_the_bar_appears_at_the_first_event_after_its_delay_and_no_thread_runs_before() -> None:
+    buffer = io.StringIO()
+    now = [0.0]
+    threads = threading.active_count()
+    with TerminalBar(terminal(buffer), delay=1.0, clock=lambda: now[0]) as bar:
+        bar.stage(Stage.PARSE, 4)
+        now[0] = 0.9
+        bar.advance(Stage.PARSE)
+        assert threading.active_count() == threads  # the build may fork its workers
+        assert not bar._bar.live.is_started
+        now[0] = 1.0
+        bar.advance(Stage.PARSE)
+        assert bar._bar.live.is_started
+    assert "2/4" in buffer.getvalue()
 
 
 def test_only_on_a_terminal_and_never_in_ci() -> None:
