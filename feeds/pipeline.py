@@ -331,13 +331,25 @@ def parse_many(jobs: Sequence[tuple[str, str]], settings: Settings, *, workers: 
             yield _parse_file(name, path, settings, pages)
             progress.advance(Stage.PARSE)
         return
-    size = max(_CHUNK[0], min(_CHUNK[1], len(jobs) // (workers * 16)))
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    chunks = _chunked(jobs, workers)
     with contextlib.ExitStack() as stack:
         executor = pool() if pool is not None else stack.enter_context(_worker_pool(settings, workers))
         for results in executor.map(partial(_parse_chunk, page=pages, into=into, spill=spill), chunks):  # in order
             yield from results
             progress.advance(Stage.PARSE, len(results))
+
+
+def _chunked(jobs: Sequence[_T], workers: int) -> list[Sequence[_T]]:
+    """The tasks for `workers`: `_CHUNK[1]` jobs each, then fewer and fewer, down to `_CHUNK[0]`,
+    so that the workers finish nearly together (a last task of 256 files leaves the other
+    worker idle for up to 0.07 s)."""
+    chunks = []
+    start = 0
+    while start < len(jobs):
+        size = max(_CHUNK[0], min(_CHUNK[1], (len(jobs) - start) // (workers * 4)))
+        chunks.append(jobs[start:start + size])
+        start += size
+    return chunks
 
 
 def _start_fork_server() -> None:

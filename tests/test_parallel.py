@@ -83,6 +83,20 @@ def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_p
         assert stamp == (None if digest is None else stamp_of(os.stat(path)))
 
 
+@pytest.mark.parametrize("count", [1, 17, 500, 10_000, 100_000])
+def test_the_parse_tasks_hold_every_job_once_in_order_and_shrink_toward_the_end(count: int) -> None:
+    jobs = list(range(count))
+    chunks = pipeline._chunked(jobs, 2)
+    assert [job for chunk in chunks for job in chunk] == jobs
+    sizes = [len(chunk) for chunk in chunks]
+    assert max(sizes) <= pipeline._CHUNK[1]
+    assert all(size >= pipeline._CHUNK[0] for size in sizes[:-1])  # the last may hold what is left
+    assert all(size >= next_size for size, next_size in itertools.pairwise(sizes))
+    if count >= 10_000:
+        assert sizes[0] == pipeline._CHUNK[1]
+        assert sizes[-2] == pipeline._CHUNK[0]
+
+
 @pytest.mark.usefixtures("always_parallel")
 def test_worker_processes_write_the_pages_into_a_shared_folder(corpus: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared"
