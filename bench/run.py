@@ -7,7 +7,9 @@
 Corpora and outputs go under --workdir (default /tmp/feeds-bench), never into the repository;
 a corpus is generated once and reused. Each build runs in a fresh process, so its peak RSS is
 its own: `rss` is the main process, `rss all` the most the main process and its workers held
-at once (sampled every 20 ms). Stage times come from the pipeline's own progress events:
+at once (sampled every 50 ms from the driver: a thread in the measured process would make
+the build start its workers from a fork server, not as in CI). Stage times come from the
+pipeline's own progress events:
 
     read     find the files, stat them, hash the changed ones, look them up in the cache
     parse    read + normalize what the cache does not have (worker processes)
@@ -75,12 +77,13 @@ class StageClock:
 
 
 class TreeSampler(threading.Thread):
-    """The largest total RSS of this process and its descendants, and the CPU time each of the
-    others used (the last sample of each: a worker's last 50 ms may be missed), sampled. A
-    sample takes about 1 ms of this process, 2 % of a core at this rate."""
+    """The largest total RSS of the process `root` and its descendants, and the CPU time each of
+    the others used (the last sample of each: a worker's last 50 ms may be missed), sampled from
+    the driver. A sample takes about 1 ms, 2 % of a core at this rate."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: int) -> None:
         super().__init__(daemon=True)
+        self.root = root
         self.peak = 0
         self.cpu: dict[int, float] = {}  # descendant pid -> CPU seconds, user + system
         self.stopped = threading.Event()
@@ -90,14 +93,13 @@ class TreeSampler(threading.Thread):
             self.sample()
 
     def sample(self) -> None:
-        rss, cpu = _tree(os.getpid())
+        rss, cpu = _tree(self.root)
         self.peak = max(self.peak, rss)
         self.cpu.update(cpu)
 
     def stop(self) -> int:
         self.stopped.set()
         self.join()
-        self.sample()  # a build shorter than the interval has one too
         return self.peak
 
 
@@ -135,21 +137,17 @@ def measure(corpus: Path, site: Path, *, use_cache: bool, workers: int | None) -
 
     settings = load_settings(config_file=site / "feeds.toml", cwd=site,
                              overrides={"articles": corpus, "output": site / "output"})
-    sampler = TreeSampler()
-    sampler.start()
     clock = StageClock()
     started = time.perf_counter()
     report = pipeline.build(settings, progress=clock, use_cache=use_cache, workers=workers)
     wall = time.perf_counter() - started
     stages = clock.finish()
-    peak_all = sampler.stop()
     own = resource.getrusage(resource.RUSAGE_SELF)
     assert report.output is not None
     return {
         "wall": wall, "stages": stages, "found": report.found, "published": report.published,
         "parsed": report.parsed, "unchanged": report.unchanged, "changed": len(report.output.changed),
-        "rss": own.ru_maxrss * 1024, "rss_all": peak_all,
-        "cpu": own.ru_utime + own.ru_stime, "cpu_others": sum(sampler.cpu.values()),
+        "rss": own.ru_maxrss * 1024, "cpu": own.ru_utime + own.ru_stime,
         "files": len(report.output.files), "bytes": _size(site / "output"),
         "cache_bytes": _size(site / ".feeds-cache"),
     }
@@ -178,14 +176,21 @@ def corpus_for(workdir: Path, n: int, seed: int) -> Path:
 
 
 def run_one(corpus: Path, site: Path, *, use_cache: bool, workers: int | None) -> dict[str, Any]:
-    """`measure` in a fresh interpreter, so that each peak RSS is that build's own."""
+    """`measure` in a fresh interpreter, so that each peak RSS is that build's own; the RSS of it
+    and its workers, and their CPU time, sampled from here."""
     command = [sys.executable, "-m", "bench.run", "--_measure", str(corpus), str(site),
                "--workers", str(workers or 0)] + ([] if use_cache else ["--no-cache"])
-    done = subprocess.run(command, capture_output=True, text=True, check=False,
-                          cwd=Path(__file__).resolve().parent.parent)
-    if done.returncode != 0:
-        raise SystemExit(f"the measured build failed:\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          cwd=Path(__file__).resolve().parent.parent) as build:
+        sampler = TreeSampler(build.pid)
+        sampler.start()
+        out, err = build.communicate()
+        sampler.stop()
+    if build.returncode != 0:
+        raise SystemExit(f"the measured build failed:\n{err}")
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    result["rss_all"] = sampler.peak
+    result["cpu_others"] = sum(sampler.cpu.values())
     return result
 
 
