@@ -9,11 +9,41 @@ All of them are frozen; collections are tuples.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from feeds.errors import Diagnostic
+
+_T = TypeVar("_T")
+
+
+def _pickled_by_values(cls: type[_T]) -> type[_T]:
+    """A frozen slots dataclass pickled as the tuple of its field values. The pickle methods
+    `dataclass` gives such a class look its fields up on every call: with them, sending the
+    feeds' entries of 10,000 articles to the workers that render them (pickled here, unpickled
+    there) takes 0.37 s of CPU instead of 0.25."""
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]  # a dataclass, as this applies to
+    if len(names) < 2:
+        raise TypeError(f"{cls.__name__} has fewer than two fields: attrgetter would not give a tuple")
+    values: Callable[[Any], tuple[Any, ...]] = attrgetter(*names)
+    # Each field's slot descriptor sets it past the frozen class's __setattr__, and faster than
+    # the object.__setattr__ that its __init__ calls.
+    slots = tuple(cls.__dict__[name].__set__ for name in names)
+
+    def getstate(self: Any) -> tuple[Any, ...]:
+        return values(self)
+
+    def setstate(self: Any, state: tuple[Any, ...]) -> None:
+        for assign, value in zip(slots, state):  # noqa: B905 - the values of these slots, in order
+            assign(self, value)
+
+    cls.__getstate__ = getstate  # type: ignore[method-assign]
+    cls.__setstate__ = setstate  # type: ignore[attr-defined]
+    return cls
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +89,7 @@ class Block:
     items: tuple[str, ...]  # plain text; escaped only when rendered
 
 
+@_pickled_by_values
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Author:
     """A person or a desk. Slugs are given at the group stage, where collisions show."""
@@ -68,12 +99,14 @@ class Author:
     line: int = field(default=0, compare=False)  # where the name was read, for diagnostics
 
 
+@_pickled_by_values
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Category:
     name: str
     line: int = field(default=0, compare=False)
 
 
+@_pickled_by_values
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Article:
     """A normalized entry. Dates are always timezone-aware."""
@@ -104,6 +137,7 @@ class FeedKind(StrEnum):
     AUTHOR = "author"
 
 
+@_pickled_by_values
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Feed:
     """One subscription: a title, where it lives, and its entries, newest first."""
