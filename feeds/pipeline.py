@@ -352,17 +352,10 @@ def _chunked(jobs: Sequence[_T], workers: int) -> list[Sequence[_T]]:
     return chunks
 
 
-def _start_fork_server() -> None:
-    """Start the fork server the worker processes will come from, without waiting for it: its
-    import of the package (a third of a second) then overlaps finding and reading the files,
-    where it would delay the first parse results of a first build."""
-    if _pool_context().get_start_method() == "forkserver":
-        import multiprocessing.forkserver  # here: not every platform has it
-
-        multiprocessing.forkserver.ensure_running()
-
-
 def _worker_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
+    """Worker processes, started now: forked at once where this process may (`_pool_context`),
+    else from the fork server, started now too, so that its import of the package (0.2 s)
+    overlaps what this process does before the first task."""
     context = _pool_context()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                                initargs=(_settings_state(settings), os.getpid()))
@@ -370,6 +363,10 @@ def _worker_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
         # The first task forks them all, before the pool starts its threads, and before this
         # process starts any (a later first task would fork with them running).
         pool.submit(_started)
+    elif context.get_start_method() == "forkserver":
+        import multiprocessing.forkserver  # here: not every platform has it
+
+        multiprocessing.forkserver.ensure_running()
     return pool
 
 
@@ -559,15 +556,6 @@ class _Build:
             self.pool = _worker_pool(self.settings, self.workers)
         return self.pool
 
-    def start_workers(self) -> None:
-        """Get the worker processes ready before the files are read: forked now, where this
-        process may (`_pool_context`: 0.2 s of a first build of 10,000 files); else the fork
-        server is started, and its import overlaps reading."""
-        if _pool_context().get_start_method() == "fork":
-            self.worker_pool()
-        else:
-            _start_fork_server()
-
     def stop_workers(self) -> None:
         # Once not needed: they hold memory, and (with the pages and feeds they wrote) the
         # publication's folder must be theirs no more before it is swapped in or removed.
@@ -594,7 +582,7 @@ class _Build:
         # build, which also write the pages (a warm store and no output: twice as fast).
         parse_all = publish_to and starts_blank(output)
         if self.workers > 1 and len(sources) >= SERIAL_BELOW and (parse_all or not self.store.has_parsed()):
-            self.start_workers()  # every file will be parsed: the workers will be needed
+            self.worker_pool()  # every file will be parsed: the workers start before reading
         root = str(self.settings.articles.absolute())
         previous = self.store.stamps(root) if self.store.persistent else {}
         stamps, hashes = self.read(sources, previous, parse_all=parse_all)
