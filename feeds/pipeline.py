@@ -308,13 +308,24 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     fork server forks them, which imports the package first (0.2 s), or else each is a fresh
     interpreter."""
     methods = multiprocessing.get_all_start_methods()
-    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+    if sys.platform == "linux" and "fork" in methods and _only_thread():
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["feeds.pipeline"])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def _only_thread() -> bool:
+    """Whether this process runs no thread but this one: none of Python's, and none that a
+    library started in C, which only the system lists (Linux: /proc/self/task)."""
+    if threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
 
 
 def parse_many(jobs: Sequence[tuple[str, str]], settings: Settings, *, workers: int, progress: Progress,

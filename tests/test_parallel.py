@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import gc
 import itertools
 import os
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from hashlib import sha256
 from pathlib import Path
@@ -226,17 +228,30 @@ def test_a_first_build_starts_its_workers_before_reading(
 
 @pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from the build process on Linux only")
 def test_workers_are_forked_only_from_a_process_without_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
+    monkeypatch.setattr(pipeline, "_only_thread", lambda: True)  # as the command line builds
+    assert pipeline._pool_context().get_start_method() == "fork"
+    monkeypatch.setattr(pipeline, "_only_thread", lambda: False)
+    assert pipeline._pool_context().get_start_method() == "forkserver"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="lists a process's threads in /proc")
+@pytest.mark.parametrize("start", [
+    lambda wait: threading.Thread(target=wait).start(),
+    lambda wait: _thread.start_new_thread(wait, ()),  # unknown to `threading`, as a C library's would be
+], ids=["python", "unregistered"])
+def test_another_thread_is_seen_however_it_started(start: Callable[[Callable[[], object]], None]) -> None:
+    stop, started = threading.Event(), threading.Event()
+
+    def wait() -> None:
+        started.set()
+        stop.wait()
+
+    start(wait)
+    started.wait()
     try:
-        assert pipeline._pool_context().get_start_method() == "forkserver"
+        assert not pipeline._only_thread()
     finally:
         stop.set()
-        other.join()
-    # Alone, as the command line builds (this test runner may have threads of its own).
-    monkeypatch.setattr(threading, "active_count", lambda: 1)
-    assert pipeline._pool_context().get_start_method() == "fork"
 
 
 def test_a_forked_worker_collects_its_cycles_though_the_build_process_does_not(tmp_path: Path) -> None:
