@@ -149,7 +149,18 @@ def test_a_spill_the_workers_cannot_open_sends_the_text_back(corpus: Path, tmp_p
 
 
 @pytest.mark.usefixtures("always_parallel")
-def test_a_parallel_build_writes_the_bytes_of_a_serial_build(corpus: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("forked", [True, False], ids=["forked", "from-the-fork-server"])
+def test_a_parallel_build_writes_the_bytes_of_a_serial_build(corpus: Path, tmp_path: Path, forked: bool,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "_only_thread", lambda: forked)  # how the workers start (`_pool_context`)
+    contexts: list[Any] = []
+    real_context = pipeline._pool_context
+
+    def context() -> Any:
+        contexts.append(real_context())
+        return contexts[-1]
+
+    monkeypatch.setattr(pipeline, "_pool_context", context)
     serial = pipeline.build(make_settings(corpus, tmp_path / "serial" / "output"), use_cache=False, workers=1)
     parallel = pipeline.build(make_settings(corpus, tmp_path / "parallel" / "output"), use_cache=False, workers=2)
     assert parallel.diagnostics == serial.diagnostics
@@ -159,6 +170,7 @@ def test_a_parallel_build_writes_the_bytes_of_a_serial_build(corpus: Path, tmp_p
     again = pipeline.build(make_settings(corpus, tmp_path / "parallel" / "output"), use_cache=False, workers=2)
     assert again.feeds == serial.feeds
     assert snapshot(tmp_path / "parallel" / "output") == snapshot(tmp_path / "serial" / "output")
+    assert {c.get_start_method() for c in contexts} == {"fork" if forked else "forkserver"}
 
 
 @pytest.mark.parametrize("archives", [False, True])
