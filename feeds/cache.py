@@ -294,6 +294,10 @@ class CacheError(Exception):
         super().__init__(message)
         self.corrupt = corrupt  # the database itself is damaged: delete it
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in a worker process, it comes back through a pickle: `corrupt` is keyword-only.
+        return functools.partial(CacheError, corrupt=self.corrupt), (str(self),)
+
 
 Stamp = tuple[int, int, int, int]
 """What `stat` says about a file -- (size, mtime_ns, ctime_ns, inode): while all of it is
@@ -491,13 +495,7 @@ class Store:
     def put_texts_apart(self, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
         """`put_texts` through a connection of its own, committed: for another thread, while
         this store's connection serves its own. That connection must not write meanwhile."""
-        with _guarded():
-            db = _connect(self.path, durable=self.persistent)
-            try:
-                _insert_texts(db, texts)
-                db.commit()
-            finally:
-                db.close()
+        put_texts_at(self.path, durable=self.persistent, texts=texts)
 
     # -- what feed documents and article pages were published as -------------------------------
 
@@ -623,6 +621,19 @@ def _apply(values: dict[Any, Any], changes: Iterable[tuple[Any, Any]]) -> None:
             values.pop(key, None)
         else:
             values[key] = value
+
+
+def put_texts_at(path: Path, *, durable: bool, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
+    """`Store.put_texts` into the store at `path` through a connection of its own, committed:
+    from another thread or process (`Store.put_texts_apart`), while the store's own connection
+    does not write."""
+    with _guarded():
+        db = _connect(path, durable=durable)
+        try:
+            _insert_texts(db, texts)
+            db.commit()
+        finally:
+            db.close()
 
 
 def _insert_texts(db: sqlite3.Connection, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:

@@ -78,7 +78,7 @@ from feeds.publish import MANIFEST, Publication, Published, Reused, Written, rea
 from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source, read_stamped
 from feeds.render import FeedFormat, Rendered, feed_file, render_archive, render_feeds
-from feeds.spill import Spill, Target, Where, append
+from feeds.spill import Spill, Target, Where, append, read
 
 _T = TypeVar("_T")
 FeedRenderer = Callable[[Iterable[Feed], Settings], Iterable[Rendered]]
@@ -381,6 +381,12 @@ def _worker_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
     return pool
 
 
+def _keep_texts(store: Path, durable: bool, spill: Target, places: list[tuple[bytes, Where]]) -> None:
+    """`_Build.keep_texts` in a worker process: the text read from the build's spill and stored
+    through a connection of its own."""
+    cache.put_texts_at(store, durable=durable, texts=read(spill, places))
+
+
 def _started() -> None:
     """A worker's first task when it is forked: it only makes the pool start them."""
 
@@ -556,7 +562,7 @@ class _Build:
         self.parsed_early = 0  # files a patch that did not work out parsed (and stored) before the full build
         self.parsed_again = 0  # files parsed again for their text, which the store did not keep (`texts`)
         self.spill: Spill | None = None  # the text of the files parsed, until `keep_texts`
-        self.keeping: Future[None] | None = None  # `keep_texts` in a thread, until it is done
+        self.keeping: Future[None] | None = None  # `keep_texts` in a worker or a thread, until it is done
         self.sources: Sequence[Source] = ()  # every source found
 
     def worker_pool(self) -> ProcessPoolExecutor:
@@ -617,6 +623,13 @@ class _Build:
             self.store.commit()
             self.progress.stage(Stage.GROUP, None)
             grouped = group([p.article for p in parsed if p.article is not None], self.settings)
+            if publication is not None:
+                # Before `keep_texts` writes, which would make it wait; none into a blank tree,
+                # which has no file to keep: each would be rendered here, one by one, not by the
+                # workers. The text is kept meanwhile (apart), while this process goes on grouping.
+                known = self.store.published() if self.shared is None else PublishedFiles({})
+                if self.store.persistent:
+                    self.keep_texts(grouped, apart=True)
             feeds = self.hydrate_feeds(grouped.feeds)
             diagnostics = _sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics))
             report = BuildReport(found=len(sources), published=len(grouped.published), diagnostics=diagnostics,
@@ -626,11 +639,6 @@ class _Build:
                 self.store.commit()
                 return report
 
-            # Before `keep_texts` writes, which would make it wait; none into a blank tree, which
-            # has no file to keep: each would be rendered here, one by one, not by the workers.
-            known = self.store.published() if self.shared is None else PublishedFiles({})
-            if self.store.persistent:
-                self.keep_texts(grouped, apart=True)
             made = _Made()
             shown = {a.source for a in grouped.published}
             self.drop_early_pages(shown, publication)
@@ -641,6 +649,7 @@ class _Build:
             self.progress.stage(Stage.RENDER, (len(FeedFormat) + 1) * len(feeds) + len(pages) - len(self.early))
             for file in _reported(files, self.progress):
                 publication.put(file)
+            self.kept()  # before its worker stops: a task not started yet would be cancelled
             self.stop_workers()
             # A thread flushes the new tree (`syncfs`: seconds on a disk) and swaps it in, while
             # this one stores what holds whether or not that works: the stamps, and the bytes
@@ -792,10 +801,11 @@ class _Build:
         every article when archives are made. A later build parses the file of any other again
         if it needs its text (`texts`).
 
-        `apart`: in a thread, through a connection of its own, while this one renders (the
-        workers leave a fifth of the two cores idle then, and most of the work is SQLite's,
-        which lets go of the interpreter lock; `self.keeping`): `stages` waits for it before
-        it stores more."""
+        `apart`: through a connection of its own, while this one goes on (`self.keeping`):
+        in a worker process where the workers run and can read the spill (they wait for the
+        build process while it groups, and an interpreter of its own takes no lock from this
+        one), else in a thread (most of the work is SQLite's, which lets go of the interpreter
+        lock). `stages` waits for it before it stores more, or stops the workers."""
         if self.spill is None:
             return
         if self.settings.archives:
@@ -804,13 +814,16 @@ class _Build:
             kept = (a for f in grouped.feeds for a in grouped.members[f.path][:len(f.entries) + BEYOND])
         keys = sorted({key for a in kept if (key := self.keys.get(a.source)) is not None and key in self.spill})
         spill = self.spill
-        if apart:
-            self.keeping = _in_a_thread(lambda: self.store.put_texts_apart(spill.texts(keys)), "feeds-keep-texts")
-        else:
+        if not apart:
             self.store.put_texts(spill.texts(keys))
+        elif self.pool is not None and (target := spill.target) is not None:
+            self.keeping = self.pool.submit(_keep_texts, self.store.path, self.store.persistent, target,
+                                            spill.places(keys))
+        else:
+            self.keeping = _in_a_thread(lambda: self.store.put_texts_apart(spill.texts(keys)), "feeds-keep-texts")
 
     def kept(self) -> None:
-        """Wait for `keep_texts` in its thread, if it runs; whether it worked is no matter."""
+        """Wait for `keep_texts` apart, if it runs; whether it worked is no matter."""
         if self.keeping is not None:
             wait([self.keeping])
 

@@ -77,16 +77,13 @@ class Spill:
     def __contains__(self, key: bytes) -> bool:
         return key in self._where
 
+    def places(self, keys: Iterable[bytes]) -> list[tuple[bytes, Where]]:
+        """(key, where its text is) of each of `keys` held here: for `read`, in another process."""
+        return [(key, where) for key in keys if (where := self._where.get(key)) is not None]
+
     def texts(self, keys: Iterable[bytes]) -> Iterator[tuple[bytes, bytes, bytes]]:
         """(key, summary, content) of each of `keys` held here."""
-        fd = self._file.fileno()
-        for key in keys:
-            where = self._where.get(key)
-            if where is None:
-                continue
-            offset, summary, content = where
-            data = _read_at(fd, summary + content, offset)
-            yield key, data[:summary], data[summary:]
+        return _texts(self._file.fileno(), self.places(keys))
 
     def close(self) -> None:
         self._file.close()
@@ -110,6 +107,29 @@ def append(target: Target, texts: Sequence[tuple[bytes, bytes]]) -> list[Where] 
         return _append(fd, texts)
     except OSError:
         return None
+
+
+def read(target: Target, places: Sequence[tuple[bytes, Where]]) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """(key, summary, content) of the texts at `places` (`Spill.places`) in the spill `target`,
+    read by another process. Raises `CacheError` when the file cannot be opened or is not the
+    build's."""
+    try:
+        fd = os.open(target.path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as e:
+        raise CacheError(f"cannot open the build's temporary file: {e.strerror}", corrupt=False) from e
+    try:
+        status = os.fstat(fd)
+        if (status.st_dev, status.st_ino) != (target.device, target.inode):
+            raise CacheError("another file than the build's temporary file", corrupt=False)
+        yield from _texts(fd, places)
+    finally:
+        os.close(fd)
+
+
+def _texts(fd: int, places: Iterable[tuple[bytes, Where]]) -> Iterator[tuple[bytes, bytes, bytes]]:
+    for key, (offset, summary, content) in places:
+        data = _read_at(fd, summary + content, offset)
+        yield key, data[:summary], data[summary:]
 
 
 def _append(fd: int, texts: Sequence[tuple[bytes, bytes]]) -> list[Where]:

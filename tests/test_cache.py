@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import pickle
 import shutil
 import sqlite3
 import zlib
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -293,6 +295,25 @@ def test_the_cache_dir_setting(site: Settings, tmp_path: Path) -> None:
     assert not (site.output.parent / ".feeds-cache").exists()
 
 
+@pytest.fixture(params=["in a thread", "in a worker"])
+def keeping(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Where a build keeps the text apart: in a worker process where its workers run (the files
+    parsed there), else in a thread of its own. Each is checked to be the one taken."""
+    in_a_worker = request.param == "in a worker"
+    if in_a_worker:
+        monkeypatch.setattr(pipeline, "SERIAL_BELOW", 0)  # workers even for these few files
+    threads: list[str] = []
+    real = pipeline._in_a_thread
+
+    def thread(call: Any, name: str) -> Any:
+        threads.append(name)
+        return real(call, name)
+
+    monkeypatch.setattr(pipeline, "_in_a_thread", thread)
+    yield request.param
+    assert ("feeds-keep-texts" in threads) is not in_a_worker
+
+
 def kept_texts(settings: Settings) -> set[bytes]:
     """The parse keys whose text the cache holds."""
     with sqlite3.connect(database(settings)) as db:
@@ -309,6 +330,7 @@ def parse_keys(settings: Settings) -> dict[str, bytes]:
             for p in settings.articles.rglob("*.txt")}
 
 
+@pytest.mark.usefixtures("keeping")
 def test_the_cache_keeps_the_text_of_what_later_builds_render(site: Settings) -> None:
     few = replace(site, entries_per_feed=1)
     pipeline.build(few)
@@ -340,17 +362,18 @@ def test_a_text_the_cache_did_not_keep_is_parsed_again(site: Settings, tmp_path:
     assert parse_keys(few)[left_out] in kept_texts(few)  # parsed again, and kept now
 
 
+@pytest.mark.usefixtures("keeping")
 def test_a_failure_to_keep_the_text_costs_only_parsing_again(
     site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     few = replace(site, entries_per_feed=1)
 
-    def fail(self: cache.Store, texts: object) -> None:
-        raise cache.CacheError("the disk is full", corrupt=False)
+    def fail(path: Path, *, durable: bool, texts: object) -> None:
+        raise cache.CacheError("the disk is full", corrupt=False)  # in a worker: it comes back pickled
 
-    monkeypatch.setattr(cache.Store, "put_texts_apart", fail)  # the thread that keeps the text fails
-    report = pipeline.build(few)
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        patched.setattr(cache, "put_texts_at", fail)  # what keeps the text apart fails
+        report = pipeline.build(few)
     assert report.output is not None
     assert snapshot(few.output) == clean_build(few, tmp_path)
     assert kept_texts(few) == set()
@@ -389,6 +412,13 @@ def test_a_file_changed_since_its_text_was_left_out_starts_the_build_again(
     third = replace(few, output=few.output.parent / "third")
     pipeline.build(third)
     assert snapshot(third.output) == clean_build(third, tmp_path / "again")
+
+
+def test_a_cache_error_comes_back_whole_from_a_worker_process() -> None:
+    for corrupt in (False, True):
+        back = pickle.loads(pickle.dumps(cache.CacheError("the disk is full", corrupt=corrupt)))
+        assert isinstance(back, cache.CacheError)
+        assert (str(back), back.corrupt) == ("the disk is full", corrupt)
 
 
 def test_check_uses_the_cache_too(site: Settings) -> None:

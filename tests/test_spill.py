@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from feeds.cache import CacheError, Record
-from feeds.spill import Spill, append
+from feeds.spill import Spill, Target, append, read
 
 
 def record(summary: bytes, content: bytes) -> Record:
@@ -69,3 +69,32 @@ def test_the_file_leaves_nothing_behind(tmp_path: Path) -> None:
 def test_a_folder_it_cannot_write_in_is_a_cache_error(tmp_path: Path) -> None:
     with pytest.raises(CacheError, match="cannot create a temporary file"):
         Spill(tmp_path / "missing")
+
+
+def test_another_process_reads_the_texts_through_the_target(tmp_path: Path) -> None:
+    spill = Spill(tmp_path)
+    try:
+        spill.add([(b"a", record(b"sa", b"ca")), (b"b", record(b"", b"cb" * 5000)), (b"c", record(b"sc", b""))])
+        target = spill.target
+        assert target is not None, "no /proc/<pid>/fd on this system"
+        places = spill.places([b"c", b"x", b"a", b"b"])
+        assert [key for key, _ in places] == [b"c", b"a", b"b"]  # those it holds, in the order asked
+        assert list(read(target, places)) == list(spill.texts([b"c", b"a", b"b"]))
+    finally:
+        spill.close()
+
+
+def test_a_target_that_is_not_the_spill_is_a_cache_error(tmp_path: Path) -> None:
+    spill = Spill(tmp_path)
+    try:
+        spill.add([(b"a", record(b"sa", b"ca"))])
+        target = spill.target
+        assert target is not None, "no /proc/<pid>/fd on this system"
+        other = tmp_path / "other"
+        other.write_bytes(b"sa" + b"ca")
+        with pytest.raises(CacheError, match="another file"):
+            list(read(Target(path=str(other), device=target.device, inode=target.inode), spill.places([b"a"])))
+        with pytest.raises(CacheError, match="cannot open"):
+            list(read(Target(path=str(tmp_path / "gone"), device=0, inode=0), spill.places([b"a"])))
+    finally:
+        spill.close()
