@@ -492,11 +492,6 @@ class Store:
         with _guarded():
             _insert_texts(self._db, texts)
 
-    def put_texts_apart(self, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
-        """`put_texts` through a connection of its own, committed: for another thread, while
-        this store's connection serves its own. That connection must not write meanwhile."""
-        put_texts_at(self.path, durable=self.persistent, texts=texts)
-
     # -- what feed documents and article pages were published as -------------------------------
 
     def published(self) -> PublishedFiles:
@@ -624,9 +619,8 @@ def _apply(values: dict[Any, Any], changes: Iterable[tuple[Any, Any]]) -> None:
 
 
 def put_texts_at(path: Path, *, durable: bool, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
-    """`Store.put_texts` into the store at `path` through a connection of its own, committed:
-    from another thread or process (`Store.put_texts_apart`), while the store's own connection
-    does not write."""
+    """`Store.put_texts` into the store at `path` (`Store.path`) through a connection of its own,
+    committed: from another thread or process, while the store's own connection does not write."""
     with _guarded():
         db = _connect(path, durable=durable)
         try:

@@ -813,14 +813,14 @@ class _Build:
         else:
             kept = (a for f in grouped.feeds for a in grouped.members[f.path][:len(f.entries) + BEYOND])
         keys = sorted({key for a in kept if (key := self.keys.get(a.source)) is not None and key in self.spill})
-        spill = self.spill
+        spill, store, durable = self.spill, self.store.path, self.store.persistent
         if not apart:
             self.store.put_texts(spill.texts(keys))
         elif self.pool is not None and (target := spill.target) is not None:
-            self.keeping = self.pool.submit(_keep_texts, self.store.path, self.store.persistent, target,
-                                            spill.places(keys))
+            self.keeping = self.pool.submit(_keep_texts, store, durable, target, spill.places(keys))
         else:
-            self.keeping = _in_a_thread(lambda: self.store.put_texts_apart(spill.texts(keys)), "feeds-keep-texts")
+            self.keeping = _in_a_thread(lambda: cache.put_texts_at(store, durable=durable, texts=spill.texts(keys)),
+                                        "feeds-keep-texts")
 
     def kept(self) -> None:
         """Wait for `keep_texts` apart, if it runs; whether it worked is no matter."""
