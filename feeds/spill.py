@@ -98,12 +98,7 @@ def append(target: Target, texts: Sequence[tuple[bytes, bytes]]) -> list[Where] 
     fd = _opened.get(target)
     try:
         if fd is None:
-            fd = os.open(target.path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
-            status = os.fstat(fd)
-            if (status.st_dev, status.st_ino) != (target.device, target.inode):  # not the build's file
-                os.close(fd)
-                return None
-            _opened[target] = fd
+            fd = _opened[target] = _open(target, os.O_WRONLY | os.O_APPEND)
         return _append(fd, texts)
     except OSError:
         return None
@@ -114,16 +109,23 @@ def read(target: Target, places: Sequence[tuple[bytes, Where]]) -> Iterator[tupl
     read by another process. Raises `CacheError` when the file cannot be opened or is not the
     build's."""
     try:
-        fd = os.open(target.path, os.O_RDONLY | os.O_CLOEXEC)
+        fd = _open(target, os.O_RDONLY)
     except OSError as e:
         raise CacheError(f"cannot open the build's temporary file: {e.strerror}", corrupt=False) from e
     try:
-        status = os.fstat(fd)
-        if (status.st_dev, status.st_ino) != (target.device, target.inode):
-            raise CacheError("another file than the build's temporary file", corrupt=False)
         yield from _texts(fd, places)
     finally:
         os.close(fd)
+
+
+def _open(target: Target, flags: int) -> int:
+    """The spill `target` opened with `flags`; OSError when it cannot be, or is another file."""
+    fd = os.open(target.path, flags | os.O_CLOEXEC)
+    status = os.fstat(fd)
+    if (status.st_dev, status.st_ino) != (target.device, target.inode):
+        os.close(fd)
+        raise OSError(0, "another file than the build's temporary file")
+    return fd
 
 
 def _texts(fd: int, places: Iterable[tuple[bytes, Where]]) -> Iterator[tuple[bytes, bytes, bytes]]:
