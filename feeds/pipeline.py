@@ -626,7 +626,7 @@ class _Build:
             if publication is not None:
                 # Before `keep_texts` writes, which would make it wait; none into a blank tree,
                 # which has no file to keep: each would be rendered here, one by one, not by the
-                # workers. The text is kept meanwhile (apart), while this process goes on grouping.
+                # workers. The text is kept apart, while this process hydrates and renders the feeds.
                 known = self.store.published() if self.shared is None else PublishedFiles({})
                 if self.store.persistent:
                     self.keep_texts(grouped, apart=True)
