@@ -20,7 +20,7 @@ import pytest
 
 import feeds
 from bench.corpus import article, generate
-from feeds import cache, pages, pipeline
+from feeds import cache, pages, pipeline, publish
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
 from feeds.group import group
@@ -29,6 +29,7 @@ from feeds.lastbuild import BEYOND
 from feeds.model import Article, Author, Category, Feed
 from feeds.publish import MANIFEST
 from feeds.render import Rendered, render_feeds
+from feeds.spill import Spill
 from tests.conftest import make_settings, snapshot
 
 N = 60
@@ -340,6 +341,28 @@ def test_the_cache_keeps_the_text_of_what_later_builds_render(site: Settings) ->
     rendered_later = {a.source for f in grouped.feeds for a in grouped.members[f.path][:len(f.entries) + BEYOND]}
     assert len(rendered_later) < N  # the others' text is left out
     assert kept_texts(few) == {keys[source] for source in rendered_later}
+
+
+@pytest.mark.usefixtures("keeping")
+def test_the_spill_is_closed_before_the_new_output_is_flushed(site: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Closed, the spill's pages are freed unwritten; open, the flush before the swap would
+    write them to disk for nothing. It closes once the text it holds is kept."""
+    events: list[str] = []
+    close, sync = Spill.close, publish._sync
+
+    def closing(spill: Spill) -> None:
+        events.append("spill closed")
+        close(spill)
+
+    def flushing(root: Path) -> None:
+        events.append("flushed")
+        sync(root)
+
+    monkeypatch.setattr(Spill, "close", closing)
+    monkeypatch.setattr(publish, "_sync", flushing)
+    pipeline.build(site)
+    assert events == ["spill closed", "flushed"]
+    assert kept_texts(site) == set(parse_keys(site).values())  # every article is a feed entry or kept after one
 
 
 def test_with_archives_the_cache_keeps_every_text(site: Settings) -> None:
