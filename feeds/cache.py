@@ -564,22 +564,27 @@ class Store:
         except (ValueError, EOFError, TypeError):
             return None
 
-    def save_build(self, output: str, value: Any) -> None:
-        """Keep `value` for the next build of `output`: a file beside the database, not a row
-        in it (tens of MB at 100,000 articles, which a transaction would copy to its journal
-        and flush). A file lost in a power cut, or half written, fails its CRC: no shortcut."""
-        data = marshal.dumps(value, _MARSHAL)
+    def save_build(self, output: str, record: bytes) -> None:
+        """Keep `record` (`build_record`) for the next build of `output`: a file beside the
+        database, not a row in it (tens of MB at 100,000 articles, which a transaction would
+        copy to its journal and flush). A file lost in a power cut, or half written, fails its
+        CRC: no shortcut."""
         path = self._build_file(output)
         staged = f"{path}.{os.getpid()}"
         try:
             with open(staged, "wb") as f:
-                f.write(zlib.crc32(data).to_bytes(4, "little"))
-                f.write(data)
+                f.write(record)
             os.replace(staged, path)
         except OSError as e:
             with contextlib.suppress(OSError):
                 os.unlink(staged)
             raise CacheError(f"cannot keep the build's record: {e}", corrupt=False) from e
+
+    @staticmethod
+    def build_record(value: Any) -> bytes:
+        """`value` (marshal data) as `save_build` keeps it and `last_build` reads it back."""
+        data = marshal.dumps(value, _MARSHAL)
+        return zlib.crc32(data).to_bytes(4, "little") + data
 
     def forget_build(self, output: str) -> None:
         with contextlib.suppress(FileNotFoundError):

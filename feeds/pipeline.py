@@ -650,34 +650,47 @@ class _Build:
             self.kept()  # before its worker stops: a task not started yet would be cancelled
             self.stop_workers()
             self.drop_spill()  # before the flush
-            # A thread flushes the new tree (`syncfs`: seconds on a disk) and swaps it in, while
-            # this one stores what holds whether or not that works: the stamps, and the bytes
-            # each key rendered (a next build checks them against the files it finds), once
-            # the text is kept (`keep_texts`).
             digests = publication.files
-            finishing = _in_a_thread(publication.finish, "feeds-finish")
-            try:
-                if self.store.persistent:
-                    with contextlib.suppress(CacheError):
-                        if self.keeping is not None:
-                            self.keeping.result()  # its connection has committed: this one may write
-                    with contextlib.suppress(CacheError):
-                        self.save_stamps(root, sources, stamps, hashes, previous)
-                        self.store.put_published((key, path, digests[path]) for key, path in made.rendered)
-            finally:
-                published = finishing.result()  # raises what finishing raised
-        report = replace(report, output=published, parsed=fresh + self.parsed_early + self.parsed_again)
-        if self.store.persistent:
-            # Published: a cache that fails now only makes the next build slower.
-            with contextlib.suppress(CacheError):
-                self.store.collect(self.keys.values(), made.keys)
+
+            def keep(manifest: bytes) -> bytes | None:
+                """The stamps and the bytes each key rendered (a next build checks them against
+                the files it finds), once the text is kept; and what the next build starts from."""
+                if not self.store.persistent:
+                    return None
+                with contextlib.suppress(CacheError):
+                    if self.keeping is not None:
+                        self.keeping.result()  # its connection has committed: this one may write
+                with contextlib.suppress(CacheError):
+                    self.save_stamps(root, sources, stamps, hashes, previous)
+                    self.store.put_published((key, path, digests[path]) for key, path in made.rendered)
+                with contextlib.suppress(CacheError):
+                    self.store.collect(self.keys.values(), made.keys)
                 moved = {a.source: (cache.encode_time(a.published), cache.encode_time(a.updated))
                          for a in grouped.published if a is not as_parsed[a.source]}
                 beyond = [grouped.members[f.path][len(f.entries):len(f.entries) + BEYOND] for f in grouped.feeds]
-                self.remember(sources, hashes, report, moved, frozenset(as_parsed).difference(shown), grouped.index,
-                              beyond)
+                return self.last_build_now(sources, hashes, report, moved, frozenset(as_parsed).difference(shown),
+                                           grouped.index, beyond, manifest=manifest)
+
+            published, record = self.swap_in(publication, keep)
+        if self.store.persistent:
+            with contextlib.suppress(CacheError):  # published: a cache that fails now only makes the next build slower
+                self.remember(record)
                 self.store.commit()
-        return report
+        return replace(report, output=published, parsed=fresh + self.parsed_early + self.parsed_again)
+
+    def swap_in(self, publication: Publication, keep: Callable[[bytes], _T]) -> tuple[Published, _T]:
+        """`publication.finish()`, in a thread, while this one stores what the next build needs
+        and says what it starts from (`keep`, given the hash of the manifest that names the
+        new output's files): the flush before the swap (`syncfs`) takes seconds on a disk.
+        The caller commits what `keep` stored, and `remember`s, once the swap is done; if the
+        swap fails, what `keep` stored goes with the connection, uncommitted."""
+        manifest = hashlib.sha256(publication.seal()).digest()
+        finishing = _in_a_thread(publication.finish, "feeds-finish")
+        try:
+            kept = keep(manifest)
+        finally:
+            published = finishing.result()  # raises what finishing raised
+        return published, kept
 
     # -- read ----------------------------------------------------------------------------------
 
@@ -1158,16 +1171,23 @@ class _Build:
             gone += (path for feed in ended for path in feed_files(feed))
             if publication.carry_over(leave_out=gone):
                 return None  # a file of the output is gone or was changed since: a full build puts it back
-            published = publication.finish()
-        for i, (digest, _) in plan.now.items():
-            hashes[i] = digest  # of the bytes parsed: the stamps and the next build go by these
-        report = BuildReport(found=len(sources), published=last.published + len(plan.joining) - len(plan.leaving),
-                             diagnostics=diagnostics, feeds=feeds, output=published,
-                             parsed=self.parsed_early + self.parsed_again)
+            for i, (digest, _) in plan.now.items():
+                hashes[i] = digest  # of the bytes parsed: the stamps and the next build go by these
+            report = BuildReport(found=len(sources), published=last.published + len(plan.joining) - len(plan.leaving),
+                                 diagnostics=diagnostics, feeds=feeds, output=None,
+                                 parsed=self.parsed_early + self.parsed_again)
+            digests = publication.files
+
+            def keep(manifest: bytes) -> bytes | None:
+                with contextlib.suppress(CacheError):  # committed by the caller, with the stamps
+                    self.store.put_published((key, path, digests[path]) for key, path in made.rendered)
+                return self.last_build_now(sources, hashes, report, last.moved, plan.unpublished, plan.index,
+                                           beyond, manifest=manifest)
+
+            published, record = self.swap_in(publication, keep)
         with contextlib.suppress(CacheError):  # published: a cache that fails now only makes the next build slower
-            self.store.put_published((key, path, published.files[path]) for key, path in made.rendered)
-            self.remember(sources, hashes, report, last.moved, plan.unpublished, plan.index, beyond)
-        return report
+            self.remember(record)
+        return replace(report, output=published)
 
     def plan_patch(self, sources: Sequence[Source], hashes: Sequence[bytes | None], last: LastBuild) -> _Patch | None:
         """What `patch` does, when the files changed since `last` allow it: each parsed (or
@@ -1387,11 +1407,23 @@ class _Build:
                                  entries=tuple(articles[renamed.get(k, k)] for k in entry_keys)))
         return tuple(restored), [[articles[renamed.get(k, k)] for k in keys_here] for keys_here in beyond]
 
-    def remember(self, sources: Sequence[Source], hashes: Sequence[bytes | None], report: BuildReport,
-                 moved: dict[str, Dates], unpublished: Iterable[str], index: Index,
-                 beyond: Sequence[Sequence[Article]]) -> None:
-        """Store what `unchanged` and `patch` need to answer the next build of this output."""
-        output = self.settings.output.absolute()
+    def remember(self, record: bytes | None) -> None:
+        """Keep `record` (`Store.build_record`) for the next build of this output, or (None)
+        forget the last one: once the output it describes is in place. Before, a build killed
+        after it but before the swap would leave the next one a record of an output that is
+        not there."""
+        output = str(self.settings.output.absolute())
+        if record is None:
+            self.store.forget_build(output)
+        else:
+            self.store.save_build(output, record)
+
+    def last_build_now(self, sources: Sequence[Source], hashes: Sequence[bytes | None], report: BuildReport,
+                       moved: dict[str, Dates], unpublished: Iterable[str], index: Index,
+                       beyond: Sequence[Sequence[Article]], *, manifest: bytes) -> bytes | None:
+        """What `unchanged` and `patch` need to answer the next build of this output, whose
+        manifest has the hash `manifest`, as `remember` keeps it; None when this build leaves
+        them nothing to go by."""
         build_key = self.build_key(sources, hashes)
         values: list[FeedValues] = []
         for feed in report.feeds:
@@ -1403,14 +1435,9 @@ class _Build:
             if any(k is None for k in entry_keys):
                 build_key = None
             values.append((tuple(plain.items()), entry_keys))  # type: ignore[arg-type]  # None: not kept
-        try:
-            manifest = _manifest_hash(output)
-        except OSError:
-            build_key = None
         if build_key is None:
-            self.store.forget_build(str(output))
-            return
-        self.store.save_build(str(output), LastBuild(
+            return None
+        return Store.build_record(LastBuild(
             build_key=build_key, manifest=manifest, published=report.published,
             diagnostics=cache.encode_diagnostics(report.diagnostics), feeds=tuple(values),
             names=tuple(s.name for s in sources), hashes=tuple(h for h in hashes if h is not None),

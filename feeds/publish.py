@@ -144,6 +144,11 @@ class Publication:
         """Take back the file put at `path`."""
         self._open().discard(path)
 
+    def seal(self) -> bytes:
+        """The manifest `finish` will write, of the files put so far: for a caller that
+        stores what it names while `finish` runs. No file may be put or taken back after."""
+        return self._open().seal()
+
     @property
     def files(self) -> Mapping[str, str]:
         """path -> sha256 of each file put so far: what `finish` publishes, once every file is put."""
@@ -222,6 +227,7 @@ class _Tree:
         self.trusted = trusted  # path -> sha256 of the files of the spare not put yet, holding those bytes
         self.links = links
         self.digests: dict[str, str] = {}  # path -> sha256 of every file put
+        self.manifest: bytes | None = None  # once made (`seal`), no file is put or taken back
         self.made: set[str] = {os.fspath(root)}  # the folders known to exist
         self.writer = _Writer()
         self.blank = not trusted and not links.active  # nothing here or in the output to compare with
@@ -254,6 +260,7 @@ class _Tree:
         return cls(staging, {}, links)
 
     def put(self, file: Rendered | Reused | Written, *, again: bool) -> None:
+        self._not_sealed(file.path)
         if file.path in _RESERVED or (file.path in self.digests) != again:
             what = "Two outputs want the same file" if not again else "A file replaced before it was put:"
             raise PublishError(f"{what} {file.path!r}; nothing was published.")
@@ -279,6 +286,7 @@ class _Tree:
         return lost
 
     def discard(self, path: str) -> None:
+        self._not_sealed(path)
         if self.digests.pop(path, None) is None:
             raise PublishError(f"A file taken back that was not put: {path!r}.")
         try:
@@ -286,14 +294,24 @@ class _Tree:
         except OSError as e:  # an earlier write failed
             raise PublishError(f"Cannot write the new feeds beside the output folder: {e}.", path=self.root) from e
 
+    def seal(self) -> bytes:
+        """The manifest of the files put (`close` writes it); none is put or taken back after."""
+        if self.manifest is None:
+            manifest = {"format": _MANIFEST_FORMAT, "generator": "feeds", "files": dict(sorted(self.digests.items()))}
+            # Compact: with an indent, json falls back from its C encoder (0.3 s per 100,000 files).
+            self.manifest = (json.dumps(manifest, separators=(",", ":")) + "\n").encode("utf-8")
+        return self.manifest
+
+    def _not_sealed(self, path: str) -> None:
+        if self.manifest is not None:
+            raise AssertionError(f"{path!r} put or taken back after the manifest was made")
+
     def close(self) -> dict[str, str]:
         """Make the tree hold exactly the files put, and a manifest of them; return path -> sha256."""
         try:
             self.writer.finish()
             self._drop(self.trusted)  # what is left of it: every file put was taken out
-            manifest = {"format": _MANIFEST_FORMAT, "generator": "feeds", "files": dict(sorted(self.digests.items()))}
-            # Compact: with an indent, json falls back from its C encoder (0.3 s per 100,000 files).
-            (self.root / MANIFEST).write_text(json.dumps(manifest, separators=(",", ":")) + "\n", "utf-8")
+            (self.root / MANIFEST).write_bytes(self.seal())
             _sync(self.root)
         except OSError as e:
             raise PublishError(f"Cannot write the new feeds beside the output folder: {e}.", path=self.root) from e

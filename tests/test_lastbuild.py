@@ -5,16 +5,18 @@ rest over), and writes what a clean build writes, byte for byte, and reports wha
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta, timezone
 from pathlib import Path
 from random import Random
+from typing import Any
 
 import pytest
 
 from bench.corpus import article, generate
-from feeds import cache, pipeline
+from feeds import cache, pipeline, publish
 from feeds.config import Settings
 from feeds.errors import Code, Diagnostic
 from feeds.group import Grouped, group
@@ -406,6 +408,67 @@ def test_a_file_gone_from_the_output_makes_the_patch_a_full_build(
     edit(site, BYLINED, PATCHED["the text"])
     assert_as_clean(site, pipeline.build(site), tmp_path, groupings)
     assert groupings == [N, N]
+
+
+@pytest.fixture
+def steps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """When each build swapped its output in, and when it kept what the next build starts from."""
+    seen: list[str] = []
+    swap, save = publish._swap, cache.Store.save_build
+
+    def swapping(staging: Path, output: Path) -> None:
+        swap(staging, output)
+        seen.append("swapped")
+
+    def saving(store: cache.Store, output: str, record: bytes) -> None:
+        seen.append("remembered")
+        save(store, output, record)
+
+    monkeypatch.setattr(publish, "_swap", swapping)
+    monkeypatch.setattr(cache.Store, "save_build", saving)
+    return seen
+
+
+def test_what_the_next_build_starts_from_is_kept_once_the_output_is_in_place(
+    site: Settings, groupings: list[int], steps: list[str]
+) -> None:
+    """Kept before the swap, it would describe an output that a build killed in between never
+    put in place."""
+    pipeline.build(site)
+    edit(site, BYLINED, PATCHED["the text"])
+    pipeline.build(site)
+    assert groupings == [N]  # a clean build, then a patch
+    assert steps == ["swapped", "remembered"] * 2
+
+
+@pytest.mark.parametrize("patched", [False, True], ids=["clean", "patch"])
+def test_the_cache_is_written_while_the_new_output_is_flushed(
+    site: Settings, groupings: list[int], monkeypatch: pytest.MonkeyPatch, patched: bool
+) -> None:
+    """The flush before the swap (`syncfs`) takes seconds on a disk: meanwhile the build stores
+    what the next one needs, which it only keeps (`remember`) once the swap is done."""
+    if patched:
+        pipeline.build(site)
+        edit(site, BYLINED, PATCHED["the text"])
+    made = threading.Event()
+    flushed_after: list[bool] = []
+    record, flush = pipeline._Build.last_build_now, publish._sync
+
+    def recording(build: pipeline._Build, *args: Any, **kwargs: Any) -> bytes | None:
+        made.set()
+        return record(build, *args, **kwargs)
+
+    def flushing(root: Path) -> None:
+        flushed_after.append(made.wait(timeout=10))  # made by the other thread, or never
+        flush(root)
+
+    monkeypatch.setattr(pipeline._Build, "last_build_now", recording)
+    monkeypatch.setattr(publish, "_sync", flushing)
+    report = pipeline.build(site)
+    assert flushed_after == [True]
+    assert groupings == [N]  # the patch groups nothing
+    assert pipeline.build(site).unchanged  # what it stored answers the next build
+    assert report.published == N
 
 
 def test_grouping_fields_leave_out_only_what_grouping_never_reads() -> None:

@@ -99,6 +99,22 @@ def test_a_file_is_put_again_only_after_it_was_put(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_the_manifest_made_before_finishing_is_the_one_written(tmp_path: Path) -> None:
+    """A build stores its hash while `finish` runs: after it, no file may come or go."""
+    out = tmp_path / "out"
+    with Publication(out) as publication:
+        publication.put(Rendered(path="a", data=b"1"))
+        publication.put(Rendered(path="b", data=b"2"))
+        manifest = publication.seal()
+        with pytest.raises(AssertionError, match="after the manifest was made"):
+            publication.put(Rendered(path="c", data=b"3"))
+        with pytest.raises(AssertionError, match="after the manifest was made"):
+            publication.discard("b")
+        publication.finish()
+    assert (out / MANIFEST).read_bytes() == manifest
+    assert set(read_manifest(out)) == {"a", "b"}
+
+
 def test_files_written_into_a_new_trees_shared_folder_are_published(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with Publication(out) as publication:

@@ -52,7 +52,7 @@ def before(function, first):
         return function(*args, **kwargs)
     return wrapped
 
-write_text, rename = pathlib.Path.write_text, pathlib.Path.rename
+write_bytes, rename = pathlib.Path.write_bytes, pathlib.Path.rename
 
 def counted(function):
     # Every file of the new tree is either written or hard-linked from the old one.
@@ -69,7 +69,7 @@ def counted(function):
 def manifest_write(self, *args, **kwargs):
     if self.name == publish.MANIFEST:
         die()
-    return write_text(self, *args, **kwargs)
+    return write_bytes(self, *args, **kwargs)
 
 def counted_rename(self, target):
     result = rename(self, target)
@@ -87,7 +87,7 @@ elif stage in ("writing", "disk-full"):
     publish._write_file = counted(publish._write_file)
     publish._Linker.link = counted(publish._Linker.link)
 elif stage == "manifest":
-    pathlib.Path.write_text = manifest_write
+    pathlib.Path.write_bytes = manifest_write
 elif stage == "before-swap":
     publish._swap = before(publish._swap, die)
 elif stage == "after-swap":
