@@ -668,8 +668,9 @@ class _Build:
                 moved = {a.source: (cache.encode_time(a.published), cache.encode_time(a.updated))
                          for a in grouped.published if a is not as_parsed[a.source]}
                 beyond = [grouped.members[f.path][len(f.entries):len(f.entries) + BEYOND] for f in grouped.feeds]
-                return self.last_build_now(sources, hashes, report, moved, frozenset(as_parsed).difference(shown),
-                                           grouped.index, beyond, manifest=manifest)
+                return self.record_for_next_build(sources, hashes, report, moved,
+                                                  frozenset(as_parsed).difference(shown), grouped.index, beyond,
+                                                  manifest=manifest)
 
             published, record = self.swap_in(publication, keep)
         if self.store.persistent:
@@ -1181,8 +1182,8 @@ class _Build:
             def keep(manifest: bytes) -> bytes | None:
                 with contextlib.suppress(CacheError):  # committed by the caller, with the stamps
                     self.store.put_published((key, path, digests[path]) for key, path in made.rendered)
-                return self.last_build_now(sources, hashes, report, last.moved, plan.unpublished, plan.index,
-                                           beyond, manifest=manifest)
+                return self.record_for_next_build(sources, hashes, report, last.moved, plan.unpublished,
+                                                  plan.index, beyond, manifest=manifest)
 
             published, record = self.swap_in(publication, keep)
         with contextlib.suppress(CacheError):  # published: a cache that fails now only makes the next build slower
@@ -1409,18 +1410,17 @@ class _Build:
 
     def remember(self, record: bytes | None) -> None:
         """Keep `record` (`Store.build_record`) for the next build of this output, or (None)
-        forget the last one: once the output it describes is in place. Before, a build killed
-        after it but before the swap would leave the next one a record of an output that is
-        not there."""
+        forget the last one: once the output it describes is in place. Kept before the swap,
+        a kill in between would leave the next build a record of an output that is not there."""
         output = str(self.settings.output.absolute())
         if record is None:
             self.store.forget_build(output)
         else:
             self.store.save_build(output, record)
 
-    def last_build_now(self, sources: Sequence[Source], hashes: Sequence[bytes | None], report: BuildReport,
-                       moved: dict[str, Dates], unpublished: Iterable[str], index: Index,
-                       beyond: Sequence[Sequence[Article]], *, manifest: bytes) -> bytes | None:
+    def record_for_next_build(self, sources: Sequence[Source], hashes: Sequence[bytes | None],
+                              report: BuildReport, moved: dict[str, Dates], unpublished: Iterable[str],
+                              index: Index, beyond: Sequence[Sequence[Article]], *, manifest: bytes) -> bytes | None:
         """What `unchanged` and `patch` need to answer the next build of this output, whose
         manifest has the hash `manifest`, as `remember` keeps it; None when this build leaves
         them nothing to go by."""

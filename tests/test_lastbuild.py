@@ -452,7 +452,7 @@ def test_the_cache_is_written_while_the_new_output_is_flushed(
         edit(site, BYLINED, PATCHED["the text"])
     made = threading.Event()
     flushed_after: list[bool] = []
-    record, flush = pipeline._Build.last_build_now, publish._sync
+    record, flush = pipeline._Build.record_for_next_build, publish._sync
 
     def recording(build: pipeline._Build, *args: Any, **kwargs: Any) -> bytes | None:
         made.set()
@@ -462,7 +462,7 @@ def test_the_cache_is_written_while_the_new_output_is_flushed(
         flushed_after.append(made.wait(timeout=10))  # made by the other thread, or never
         flush(root)
 
-    monkeypatch.setattr(pipeline._Build, "last_build_now", recording)
+    monkeypatch.setattr(pipeline._Build, "record_for_next_build", recording)
     monkeypatch.setattr(publish, "_sync", flushing)
     report = pipeline.build(site)
     assert flushed_after == [True]
