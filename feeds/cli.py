@@ -28,17 +28,17 @@ app = typer.Typer(
 )
 
 ArticlesDir = Annotated[
-    Path | None, typer.Option("--articles", "-a", help="Folder of article .txt files. [default: articles]")
+    Path | None, typer.Option("--articles", "-a", help=r"Folder of article .txt files. \[default: articles]")
 ]
 OutputDir = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Folder the feeds are written to. [default: output]")
+    Path | None, typer.Option("--output", "-o", help=r"Folder the feeds are written to. \[default: output]")
 ]
 BaseUrl = Annotated[
     str | None, typer.Option("--base-url", help="Public URL the output folder is served from.")
 ]
 ConfigFile = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="Settings file. [default: feeds.toml, else [tool.feeds] in pyproject.toml]"),
+    typer.Option("--config", "-c", help=r"Settings file. \[default: feeds.toml, else \[tool.feeds] in pyproject.toml]"),
 ]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat every warning as an error (exit status 1).")]
 NoCache = Annotated[bool, typer.Option(

@@ -29,6 +29,15 @@ def test_build_defaults_to_articles_and_output(site: Path) -> None:
     assert result.stdout.startswith("1 article read, 1 published, 0 skipped, 0 warnings;")
 
 
+def test_the_help_shows_each_option_default_written_in_brackets() -> None:
+    """The help is rich text, where `[...]` would be taken for a style and dropped unescaped."""
+    result = runner.invoke(app, ["build", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())  # the help's own line breaks and box drawing aside
+    shown = ["[default: articles]", "[default: output]", "[default: feeds.toml, else [tool.feeds] in pyproject.toml]"]
+    assert [s for s in shown if s not in text] == []
+
+
 def test_a_skipped_article_exits_1_and_the_rest_is_written(site: Path) -> None:
     (site / "articles" / "broken.txt").write_bytes(b"\xff\xfe\x00")
     result = runner.invoke(app, ["build"])
