@@ -172,7 +172,19 @@ def corpus_for(workdir: Path, n: int, seed: int) -> Path:
         print(f"generating {n:,} articles in {folder} …", file=sys.stderr, flush=True)
         generate(folder, n, seed)
         marker.write_text("ok\n")
+    else:
+        restore(folder, n, seed)
     return folder
+
+
+def restore(corpus: Path, n: int, seed: int) -> None:
+    """Undo the edits of `--incremental` that a run killed before its cleanup left behind: else
+    its "1 changed" would find the change already made, and build nothing."""
+    victim = article(recent_article(n, seed), seed)
+    path = corpus / victim.name
+    if path.read_text("utf-8") != victim.text:
+        path.write_text(victim.text, "utf-8")
+    (corpus / article(new_article(n, seed), seed).name).unlink(missing_ok=True)
 
 
 def run_one(corpus: Path, site: Path, *, use_cache: bool, workers: int | None) -> dict[str, Any]:
