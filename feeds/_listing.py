@@ -6,12 +6,14 @@ writes, for each file, its modification time in ns (-1: not a regular file) and 
 below ROOT, each followed by a NUL byte: its hundred thousand `stat` calls then run beside
 the build instead of waiting for the build's interpreter lock. With `--link FROM TO NAME...`
 it first links each regular file below FROM into the empty folder TO (the top-level NAMEs
-left out) and lists TO's files as they were linked. It imports nothing but the standard
-library for that reason, and publish.py imports it to do the same in-process."""
+left out) and lists TO's files as they were linked; sent SIGTERM, it stops, having listed
+every file it linked. It imports nothing but the standard library for that reason, and
+publish.py imports it to do the same in-process."""
 
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import sys
 from collections.abc import Iterator
@@ -67,9 +69,17 @@ def main(arguments: list[str]) -> None:
         found = linked(arguments[1], arguments[2], frozenset(map(os.fsencode, arguments[3:])))
     else:
         found = listing(arguments[0])
+    # Asked to stop (SIGTERM: the build needs no more), it stops between two files, having
+    # listed every file it linked; the build keeps what it linked. A build that died (its
+    # parent gone) needs nothing: it stops too.
+    stopping: list[int] = []
+    signal.signal(signal.SIGTERM, lambda number, _: stopping.append(number))
+    parent = os.getppid()
     out = sys.stdout.buffer
-    for mtime, path in found:
+    for n, (mtime, path) in enumerate(found):
         out.write(b"%d\0%s\0" % (mtime, path))
+        if stopping or (n % 1024 == 0 and os.getppid() != parent):
+            break
     out.flush()
 
 

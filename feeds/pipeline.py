@@ -589,32 +589,39 @@ class _Build:
 
     def stages(self, *, publish_to: bool) -> BuildReport:
         self.progress.stage(Stage.READ, None)
-        sources = find_sources(self.settings.articles, frozenset(READERS))
-        self.sources = sources
         output = self.settings.output.absolute()
         # Into a blank tree every page is new, and rendering it needs the article's text, which
         # the store keeps for few: every file is parsed again, by the workers, as in a first
         # build, which also write the pages (a warm store and no output: twice as fast).
         parse_all = publish_to and starts_blank(output)
-        if self.workers > 1 and len(sources) >= SERIAL_BELOW and (parse_all or not self.store.has_parsed()):
-            self.worker_pool()  # every file will be parsed: the workers start before reading
-        root = str(self.settings.articles.absolute())
-        previous = self.store.stamps(root) if self.store.persistent else {}
-        stamps, hashes = self.read(sources, previous, parse_all=parse_all)
-        last = self.last_build(output) if publish_to and self.store.persistent else None
-        if last is not None:
-            done = self.unchanged(last, self.build_key(sources, hashes), output)
-            if done is None and not self.settings.archives:
-                done = self.patch(sources, hashes, last, output)
-            if done is not None:
-                self.save_stamps(root, sources, stamps, hashes, previous)
-                self.store.commit()
-                return done
-
         with contextlib.ExitStack() as stack:
-            # Opened before parsing: the workers render the page of each article they parse,
-            # which goes into the new output right away instead of through the cache and back.
-            publication = stack.enter_context(Publication(output)) if publish_to else None
+            publication = None
+            if publish_to and not parse_all:
+                # Opened first: a process of its own lists the spare, or links the output's files
+                # into a new folder, while this one reads the sources and finds what changed.
+                # A build that publishes nothing leaves it untaken.
+                publication = stack.enter_context(Publication(output, carrying=True))
+            sources = find_sources(self.settings.articles, frozenset(READERS))
+            self.sources = sources
+            if self.workers > 1 and len(sources) >= SERIAL_BELOW and (parse_all or not self.store.has_parsed()):
+                self.worker_pool()  # every file will be parsed: the workers start before reading
+            root = str(self.settings.articles.absolute())
+            previous = self.store.stamps(root) if self.store.persistent else {}
+            stamps, hashes = self.read(sources, previous, parse_all=parse_all)
+            last = self.last_build(output) if publication is not None and self.store.persistent else None
+            if last is not None and publication is not None:
+                done = self.unchanged(last, self.build_key(sources, hashes), output)
+                if done is None and not self.settings.archives:
+                    done = self.patch(sources, hashes, last, publication)
+                if done is not None:
+                    self.save_stamps(root, sources, stamps, hashes, previous)
+                    self.store.commit()
+                    return done
+
+            if publish_to and (publication is None or publication.closed):  # a patch that did not work out used it
+                # Opened before parsing: the workers render the page of each article they parse,
+                # which goes into the new output right away instead of through the cache and back.
+                publication = stack.enter_context(Publication(output, carrying=True))
             self.shared = publication.shared_folder if publication is not None else None
             stack.callback(self.stop_workers)  # first: they may be writing into the publication's folder
             parsed, fresh = self.parse(sources, stamps, hashes, publication)
@@ -1128,7 +1135,7 @@ class _Build:
             return None
 
     def patch(self, sources: Sequence[Source], hashes: list[bytes | None], last: LastBuild,
-              output: Path) -> BuildReport | None:
+              publication: Publication) -> BuildReport | None:
         """The last build brought up to date by rendering only what changed, when all that
         changed since is a few files, each changed in what grouping never reads
         (`grouping_fields`), or added, removed or changed where grouping moves no other article
@@ -1136,18 +1143,17 @@ class _Build:
         places, give or take those, so only their pages and the feed documents that list them
         are rendered, and every other file is carried over. None when that is not so: a full
         build follows. (With archive pages, an article's place in them would have to be
-        remembered too: never patched.)"""
+        remembered too: never patched.) Published with `publication`, opened and not taken yet;
+        left again if the patch does not work out once taken."""
         plan = self.plan_patch(sources, hashes, last)
         if plan is None:
             return None
         self.progress.stage(Stage.GROUP, None)
-        publication = Publication(output, carrying=True)
-        # Opened in a thread, which mostly waits for a process of its own (100,000 stat calls
-        # listing the spare; or, without one, as many links copying the output) while this
-        # one restores the feeds.
-        opening = _in_a_thread(publication.__enter__, "feeds-open")
+        # Taken in a thread, which waits for what the publication began when it was opened
+        # (listing the spare, or copying the output) while this one restores the feeds.
+        taking = _in_a_thread(publication.ready, "feeds-take")
         with contextlib.ExitStack() as stack:
-            stack.callback(_leave, publication, opening)  # drops the draft unless finished
+            stack.callback(_leave, publication, taking)  # drops the draft unless finished
             try:
                 feeds, beyond = self.restore_feeds(last.feeds, last.moved, plan.renamed, last.beyond)
             except (ValueError, TypeError, KeyError):
@@ -1165,7 +1171,7 @@ class _Build:
             made = _Made()
             files = self.patch_files(feeds, redo, articles, made)
             self.progress.stage(Stage.PUBLISH, None)
-            opening.result()  # raises what opening it raised
+            taking.result()  # raises what taking it raised
             for file in files:
                 publication.put(file)
             gone = [page_path(a, self.settings) for a, _ in plan.leaving]
@@ -1496,10 +1502,10 @@ def _in_a_thread(call: Callable[[], _T], name: str) -> Future[_T]:
         thread.shutdown(wait=False)
 
 
-def _leave(publication: Publication, opening: Future[Publication]) -> None:
-    """Leave `publication` once `opening` (its `__enter__`, in another thread) is done, if it was opened."""
-    if opening.exception() is None:
-        publication.__exit__(None, None, None)
+def _leave(publication: Publication, taking: Future[None]) -> None:
+    """Leave `publication` once `taking` (its `ready`, in another thread) is done."""
+    wait([taking])
+    publication.__exit__(None, None, None)
 
 
 def _sorted(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -24,21 +24,26 @@ The steps, and what a build killed (even `kill -9`) during each leaves:
 1. lock the parent folder (`flock`; the kernel drops it when the process dies),
    so two builds never publish to one output at once;
 2. mend what an earlier killed build left (`_recover`);
-3. take the spare, deleting its manifest first so that a half-updated spare is
-   never trusted (else, or when there is none, a new `.<output>.new-XXXX`);
-   write every file that is not already there with its bytes, or hard-link it
-   from `output` when it has the bytes the previous build wrote there (the old
-   tree is only read, and no build ever writes into an existing file, only new
-   files renamed into place, so shared inodes never change); remove what is not
-   published any more; write the manifest
+3. begin the new tree in a process of its own, while the build works out what to
+   publish: list the spare's files, or, without a spare, make a new
+   `.<output>.new-XXXX` (hard-linking the output's files into it, for a build
+   that carries most of them over). A build that publishes nothing leaves the
+   spare as it was, and keeps that copy, as far as it got, as the spare
+   -> killed here: `output` and the spare untouched; the next build removes the copy;
+4. take the spare on the first file put, deleting its manifest first so that a
+   half-updated spare is never trusted; write every file that is not already
+   there with its bytes, or hard-link it from `output` when it has the bytes the
+   previous build wrote there (the old tree is only read, and no build ever
+   writes into an existing file, only new files renamed into place, so shared
+   inodes never change); remove what is not published any more; write the manifest
    -> killed here: `output` untouched; the next build removes the draft;
-4. flush the file system once (`syncfs`), so the tree swapped in is never a tree
+5. flush the file system once (`syncfs`), so the tree swapped in is never a tree
    of empty files after a power cut;
-5. swap the two folders in one `renameat2(RENAME_EXCHANGE)` -> `output` is the old
+6. swap the two folders in one `renameat2(RENAME_EXCHANGE)` -> `output` is the old
    tree before and the new tree after, never anything else;
-6. keep the old tree (now in the staging folder) as the spare.
+7. keep the old tree (now in the staging folder) as the spare.
 
-Without RENAME_EXCHANGE (another OS or file system) step 5 is plain renames:
+Without RENAME_EXCHANGE (another OS or file system) step 6 is plain renames:
 `output` aside to `.<output>.old`, staging to `output`, the old tree into staging.
 Between the first two, `output` is missing for an instant; if the process dies
 there, the next build's `_recover` puts the old tree back first.
@@ -61,7 +66,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -97,15 +102,17 @@ class Publication:
 
     def __init__(self, output: Path, *, carrying: bool = False) -> None:
         """`carrying`: most files will be carried over (`carry_over`), so without a spare the
-        new tree starts as a hard-linked copy of the current output, made by a process of its
-        own while this one renders what changed."""
+        new tree starts as a hard-linked copy of the current output."""
         self.output = output.absolute()
         self._carrying = carrying
         self._stack = contextlib.ExitStack()
+        self._ground: _Groundwork | None = None
         self._tree: _Tree | None = None
         self._previous: dict[str, str] = {}
 
     def __enter__(self) -> Publication:
+        """Lock the output and begin its new tree (`_Groundwork`): a process of its own gets
+        it ready while the caller works out what to put, if anything."""
         try:
             self.output.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -114,16 +121,27 @@ class Publication:
             self._stack.enter_context(_locked(self.output))
             _recover(self.output)
             _check_replaceable(self.output)
-            self._previous = read_manifest(self.output)
-            self._tree = _Tree.prepare(self.output, self._previous, copy=self._carrying)
+            self._ground = self._stack.enter_context(_Groundwork(self.output, copy=self._carrying))
             self._stack = self._stack.pop_all()  # held until the `with` block ends
         return self
 
     def __exit__(self, *_: object) -> None:
-        with self._stack:  # the lock goes last
+        with self._stack:  # the groundwork, then the lock
             if self._tree is not None:  # not finished: the draft goes
                 self._tree.abandon()
                 self._tree = None
+            self._ground = None
+
+    @property
+    def closed(self) -> bool:
+        """Whether it was finished or left: nothing can be put any more."""
+        return self._tree is None and self._ground is None
+
+    def ready(self) -> None:
+        """Take the new tree now, waiting for what was begun when it was opened; else the
+        first use takes it. A publication left before then publishes nothing, and leaves the
+        spare as it was."""
+        self._open()
 
     def put(self, file: Rendered | Reused | Written, *, again: bool = False) -> None:
         """Add `file` to the new output; `again`: it replaces the file put at its path before."""
@@ -137,6 +155,8 @@ class Publication:
         Only a tree that starts empty is shared: one made from the spare or beside a previous
         output brings files up to date by comparing, linking or replacing them, which only
         `put` does. A first build (a CI job on a fresh checkout) writes all its pages so."""
+        if self._tree is None and self._ground is not None and not self._ground.blank:
+            return None  # and not taken for asking
         tree = self._open()
         return os.fspath(tree.root) if tree.blank else None
 
@@ -159,9 +179,10 @@ class Publication:
         those of `leave_out`; return the paths of those that are not there (gone, or changed
         since their build), which are left out too. For a build that renders only what
         changed, and knows the rest is as the last build published it."""
+        tree = self._open()
         gone = set(leave_out)
         files = self._previous if not gone else {p: d for p, d in self._previous.items() if p not in gone}
-        return self._open().carry_over(files)
+        return tree.carry_over(files)
 
     def finish(self) -> Published:
         """Complete the new output and swap it in: every file put, and nothing else."""
@@ -185,7 +206,11 @@ class Publication:
 
     def _open(self) -> _Tree:
         if self._tree is None:
-            raise AssertionError("a publication used outside its `with` block, or after finish")
+            if self._ground is None:
+                raise AssertionError("a publication used outside its `with` block, or after finish")
+            ground, self._ground = self._ground, None  # taken once, even if taking it fails
+            self._previous = read_manifest(self.output)
+            self._tree = ground.take(self._previous)
         return self._tree
 
 
@@ -231,33 +256,6 @@ class _Tree:
         self.made: set[str] = {os.fspath(root)}  # the folders known to exist
         self.writer = _Writer()
         self.blank = not trusted and not links.active  # nothing here or in the output to compare with
-
-    @classmethod
-    def prepare(cls, output: Path, previous: Mapping[str, str], *, copy: bool = False) -> _Tree:
-        """The spare, else a new folder beside `output`: empty, or (`copy`) holding the
-        current output's files, hard-linked."""
-        links = _Linker(output, previous)
-        spare = _spare(output)
-        try:
-            spare_files = read_manifest(spare)
-            if spare_files:
-                # Without its manifest the spare is a draft, which a killed build leaves for
-                # the next one to remove: it is never trusted again.
-                written_by = os.stat(spare / MANIFEST).st_mtime_ns
-                os.unlink(spare / MANIFEST)
-                _sync_folder(spare)
-                return cls(spare, _inventory(spare, spare_files, written_by), links)
-            if spare.exists() or spare.is_symlink():
-                _remove(spare)
-            staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-            staging.chmod(0o755)  # mkdtemp's 0700 would hide the swapped-in folder from a web server
-            if copy and links.active:
-                copied = _linked_copy(output, staging, previous, links.written_by)
-                if copied is not None:
-                    return cls(staging, copied, links)
-        except OSError as e:
-            raise PublishError(f"Cannot prepare a folder beside {output}: {e}.", path=output) from e
-        return cls(staging, {}, links)
 
     def put(self, file: Rendered | Reused | Written, *, again: bool) -> None:
         self._not_sealed(file.path)
@@ -528,38 +526,204 @@ def _spare(output: Path) -> Path:
     return output.with_name(f".{output.name}.spare")
 
 
-def _inventory(root: Path, manifest: Mapping[str, str], written_by: int) -> dict[str, str]:
-    """The files of the spare `root` that still hold the bytes its `manifest` lists: those not
-    changed since it was written (a write sets the modification time; a hard link edited
-    through the output shows here too). Everything else in it is removed."""
-    return _trusted(root, _listing(root), manifest, written_by)
+class _Groundwork:
+    """Where a publication's new tree starts, got ready by a process of its own
+    (feeds/_listing.py) from the moment the publication is opened, while the build reads its
+    sources and works out whether it publishes at all:
+
+    - the spare, when there is one: its files listed with their modification times (100,000
+      `lstat` calls, a second on a disk), and only looked at until it is taken;
+    - else a new folder beside the output: empty, or (`copy`) holding the current output's
+      files hard-linked (as many links, two seconds on a disk).
+
+    `take` waits for that work and makes the tree of it. Left untaken (by a build that
+    publishes nothing), the spare stays as it was, and the copy, as far as it got, becomes the
+    spare: it holds the current output's bytes, as a spare does."""
+
+    def __init__(self, output: Path, *, copy: bool) -> None:
+        self.output = output
+        self.spare = _spare(output)
+        self.root: Path | None = None  # the new folder, when there is no spare
+        self.blank = False  # nothing in the new folder or in the output to compare with
+        self._copy = copy
+        self._manifest: os.stat_result | None = None  # the spare's manifest; the output's, when copying
+        self._work: _Listing | None = None
+        self._taken = False
+
+    def __enter__(self) -> _Groundwork:
+        try:
+            self._manifest = _regular_file(self.spare / MANIFEST)
+            if self._manifest is not None:
+                self._work = _Listing.start([os.fspath(self.spare)])
+                return self
+            if self.spare.exists() or self.spare.is_symlink():
+                _remove(self.spare)  # without its manifest the spare is a draft, never trusted again
+            self.root = _new_folder(self.output)
+            self._manifest = _regular_file(self.output / MANIFEST)
+            self.blank = self._manifest is None
+            if self._copy and self._manifest is not None:
+                # Never the manifest or our files in flight: those are written, not linked.
+                linked = [os.fspath(self.output), os.fspath(self.root), *sorted(_RESERVED)]
+                self._work = _Listing.start(["--link", *linked])
+        except OSError as e:
+            self.__exit__()
+            raise PublishError(f"Cannot prepare a folder beside {self.output}: {e}.", path=self.output) from e
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._taken:
+            return
+        self._taken = True
+        work, self._work = self._work, None
+        root, self.root = self.root, None
+        found = work.stop() if work is not None else None
+        if root is None:  # the spare: only looked at
+            return
+        if found is None or not self._keep_as_spare(root, found):
+            shutil.rmtree(root, ignore_errors=True)
+
+    def take(self, previous: Mapping[str, str]) -> _Tree:
+        """The new tree, once ready; `previous`: the current output's manifest."""
+        if self._taken:
+            raise AssertionError("the groundwork of a publication taken twice")
+        self._taken = True
+        links = _Linker(self.output, previous)
+        work, self._work = self._work, None
+        try:
+            if self.root is None:
+                spare = self._spare_tree(work, links)
+                if spare is not None:
+                    return spare
+                self.root, work = _new_folder(self.output), None  # an empty one instead
+            root = self.root
+            if work is not None:  # the copy
+                found = work.result()
+                current = _regular_file(self.output / MANIFEST)
+                if found is not None and links.active and current is not None and self._manifest is not None \
+                        and _same_file(current, self._manifest):
+                    return _Tree(root, _trusted(root, found, previous, links.written_by), links)
+                for path in list(root.iterdir()):  # no hard links here: each file is linked or written when put
+                    _remove(path)
+        except OSError as e:
+            raise PublishError(f"Cannot prepare a folder beside {self.output}: {e}.", path=self.output) from e
+        return _Tree(root, {}, links)
+
+    def _spare_tree(self, work: _Listing | None, links: _Linker) -> _Tree | None:
+        """The spare, its files checked against its manifest; None when that is gone since
+        (a draft now: removed)."""
+        spare_files = read_manifest(self.spare)
+        if not spare_files:
+            if work is not None:
+                work.stop()
+            if self.spare.exists() or self.spare.is_symlink():
+                _remove(self.spare)
+            return None
+        manifest = os.stat(self.spare / MANIFEST)
+        # Listed before it was taken: used only if its manifest is the file it was, which a
+        # build that takes the spare deletes first. (A file changed by hand after the listing
+        # is trusted as listed, as one changed after a listing made now would be.)
+        found = None
+        if work is not None:
+            if self._manifest is not None and _same_file(manifest, self._manifest):
+                found = work.result()
+            else:
+                work.stop()
+        os.unlink(self.spare / MANIFEST)
+        _sync_folder(self.spare)
+        if found is None:
+            found = _listing(self.spare)
+        found = [(path, mtime) for path, mtime in found if path != MANIFEST]
+        return _Tree(self.spare, _trusted(self.spare, found, spare_files, manifest.st_mtime_ns), links)
+
+    def _keep_as_spare(self, root: Path, found: Iterable[tuple[str, int]]) -> bool:
+        """Make the copy the spare: the files it linked, with the output's manifest, which
+        names their bytes (the rest of what it names is simply not there)."""
+        try:
+            manifest = self.output / MANIFEST
+            written = self._manifest
+            if written is None or not _same_file(os.stat(manifest), written):
+                return False
+            data = manifest.read_bytes()
+            for path, mtime in found:
+                if not 0 <= mtime <= written.st_mtime_ns:  # changed since that manifest was written
+                    os.unlink(os.path.join(root, path))
+            _write_file(os.path.join(root, MANIFEST), data)
+            # Its time too: a file changed since (through the output, sharing its inode) is
+            # newer than the spare's manifest, and not trusted by the build that takes it.
+            os.utime(os.path.join(root, MANIFEST), ns=(written.st_atime_ns, written.st_mtime_ns))
+            root.rename(self.spare)
+        except OSError:
+            return False
+        return True
 
 
-def _linked_copy(current: Path, root: Path, manifest: Mapping[str, str], written_by: int) -> dict[str, str] | None:
-    """What `_inventory` finds in the empty folder `root` once every file of the `current`
-    output is hard-linked into it (but the manifest and our files in flight, which are
-    written, never linked) by a process of its own (feeds/_listing.py); None, with `root`
-    empty again, when that fails (a file system without hard links)."""
+class _Listing:
+    """A feeds/_listing.py process, its listing read by a thread while it runs."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self._process = process
+        self._output = b""
+        self._thread = threading.Thread(target=self._read, name="feeds-listing", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def start(cls, arguments: Sequence[str]) -> _Listing | None:
+        """The process begun; None when it cannot run (the caller does without)."""
+        script = os.fspath(Path(_listing_module.__file__ or "").resolve())
+        try:
+            process = subprocess.Popen([sys.executable, "-I", "-S", script, *arguments],  # noqa: S603 - our own script
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            return None
+        return cls(process)
+
+    def result(self) -> list[tuple[str, int]] | None:
+        """(path, modification time) of each file it listed, once it is done; None if it failed."""
+        self._thread.join()
+        if self._process.returncode != 0:
+            return None
+        try:
+            return _listed(self._output)
+        except ValueError:
+            return None
+
+    def stop(self) -> list[tuple[str, int]] | None:
+        """Stop it, if not done; what it listed (every file it linked), or None."""
+        with contextlib.suppress(OSError):
+            self._process.terminate()
+        return self.result()
+
+    def _read(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._output, _ = self._process.communicate()
+
+
+def _regular_file(path: Path) -> os.stat_result | None:
+    """What `stat` says of `path`, if it is a regular file."""
     try:
-        found = _linked_copy_listing(current, root, _RESERVED)
-    except (OSError, ValueError, subprocess.SubprocessError):
-        for path in list(root.iterdir()):
-            _remove(path)
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
         return None
-    return _trusted(root, found, manifest, written_by)
+    return info if stat.S_ISREG(info.st_mode) else None
 
 
-def _linked_copy_listing(current: Path, root: Path, leave_out: Iterable[str]) -> list[tuple[str, int]]:
-    """(path, modification time) of each regular file of `current` hard-linked into `root`,
-    but the top-level names `leave_out`; raises what stopped the process."""
-    script = os.fspath(Path(_listing_module.__file__ or "").resolve())
-    command = [sys.executable, "-I", "-S", script, "--link", os.fspath(current), os.fspath(root), *sorted(leave_out)]
-    done = subprocess.run(command, capture_output=True, check=True, timeout=3600)  # noqa: S603 - our own script
-    return _listed(done.stdout)
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    """The same file, unchanged: a manifest is replaced, never rewritten in place."""
+    return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns, a.st_ctime_ns) == (
+        b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns, b.st_ctime_ns)
+
+
+def _new_folder(output: Path) -> Path:
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    staging.chmod(0o755)  # mkdtemp's 0700 would hide the swapped-in folder from a web server
+    return staging
 
 
 def _trusted(root: Path, found: Iterable[tuple[str, int]], manifest: Mapping[str, str],
              written_by: int) -> dict[str, str]:
+    """The files `found` in `root` (path, modification time) that still hold the bytes its
+    `manifest` lists: those not changed since it was written (a write sets the modification
+    time; a hard link edited through the output shows here too). The rest are removed."""
     trusted: dict[str, str] = {}
     for path, mtime in found:
         digest = manifest.get(path)

@@ -124,6 +124,34 @@ def test_an_output_brought_back_as_a_copy_is_patched(site: Settings, tmp_path: P
     assert pipeline.build(site).unchanged
 
 
+def test_a_rebuild_that_changes_nothing_keeps_the_copy_it_began_as_the_spare(
+    site: Settings, tmp_path: Path, groupings: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a spare (after a first build) a build begins a hard-linked copy of the output
+    while it reads; one that publishes nothing keeps it as the spare, which the next starts from."""
+    pipeline.build(site)
+    spare = site.output.with_name(".output.spare")
+    assert not spare.exists()
+    begun: list[str] = []
+    real = publish._Listing.start
+
+    def start(arguments: Sequence[str]) -> publish._Listing | None:
+        begun.append(arguments[0])
+        return real(arguments)
+
+    monkeypatch.setattr(publish._Listing, "start", start)
+    with monkeypatch.context() as patched:
+        patched.setattr(publish._Listing, "stop", publish._Listing.result)  # the copy done before the build is
+        assert pipeline.build(site).unchanged
+    assert begun == ["--link"]
+    assert snapshot(spare) == snapshot(site.output)
+    edit(site, BYLINED, PATCHED["the text"])
+    report = pipeline.build(site)
+    assert begun == ["--link", str(spare)]  # listed, not copied again
+    assert groupings == [N]
+    assert_as_clean(site, report, tmp_path, groupings)
+
+
 REGROUPED = {  # it leaves its places in the feeds and takes others, moving no other article
     "the time": lambda text: text.replace("6:28 pm", "7:28 pm"),
     "the zone": lambda text: text.replace("6:28 pm UTC", "1:28 pm EST"),  # the same instant

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,9 +50,13 @@ def test_the_linking_process_links_the_regular_files_but_those_left_out(tree: Pa
     (tree / "keep-out").write_text("m")
     copy = tmp_path / "copy"
     copy.mkdir()
-    found = set(publish._linked_copy_listing(tree, copy, ("keep-out", "a")))  # a top-level name only: "a/…" stays
+    linking = publish._Listing.start(["--link", str(tree), str(copy), "a", "keep-out"])  # top-level names only
+    assert linking is not None
+    found = linking.result()
+    assert found is not None
     regular = {(path, mtime) for path, mtime in expected(tree) if mtime >= 0}
-    assert found == regular
+    assert set(found) == regular
+    assert len(found) == len(regular)
     for path, _ in regular:
         assert (copy / path).stat().st_ino == (tree / path).stat().st_ino
     assert not (copy / "keep-out").exists()
@@ -58,9 +64,32 @@ def test_the_linking_process_links_the_regular_files_but_those_left_out(tree: Pa
     assert not (copy / "a" / "pipe").exists()
 
 
-def test_a_copy_that_cannot_be_linked_is_left_empty(tree: Path, tmp_path: Path) -> None:
+def test_a_linking_process_that_fails_lists_nothing(tree: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     copy.mkdir()
     (copy / "a").write_text("in the way")  # linking below it fails, as it would across file systems
-    assert publish._linked_copy(tree, copy, {"index.html": "0" * 64}, written_by=2**62) is None
-    assert list(copy.iterdir()) == []
+    linking = publish._Listing.start(["--link", str(tree), str(copy)])
+    assert linking is not None
+    assert linking.result() is None
+
+
+def test_stopped_it_has_listed_every_file_it_linked(
+    monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    linked: list[bytes] = []
+
+    def linking(*_: object) -> Iterator[tuple[int, bytes]]:
+        for n in range(10):
+            linked.append(b"file-%d" % n)
+            if n == 3:
+                os.kill(os.getpid(), signal.SIGTERM)  # between a link and its listing
+            yield 1, linked[-1]
+
+    monkeypatch.setattr(_listing, "linked", linking)
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        _listing.main(["--link", "from", "to"])
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert 4 <= len(linked) < 10
+    assert publish._listed(capsysbinary.readouterr().out) == [(os.fsdecode(path), 1) for path in linked]

@@ -8,9 +8,11 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from feeds import publish as publish_module
 from feeds.errors import PublishError
 from feeds.publish import MANIFEST, Publication, Reused, _Linker, publish, read_manifest
 from feeds.render import Rendered
@@ -186,3 +188,130 @@ def test_without_hard_links_a_carrying_build_links_or_writes_each_file(
     assert carried(out, {"a": "2"}) == []
     assert tree(out) == {"a": "2", "sub/b": "1"}
     assert (out / "sub" / "b").stat().st_ino == (tmp_path / ".out.spare" / "sub" / "b").stat().st_ino  # linked
+
+
+def inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()
+            and p.name != MANIFEST}
+
+
+def test_a_publication_left_untaken_leaves_the_spare_as_it_was(tmp_path: Path) -> None:
+    """A build that publishes nothing (nothing changed) opened its publication all the same."""
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    builds(out, {"a": "1", "sub__b": "1"}, {"a": "2", "sub__b": "1"})
+    before = inodes(spare), (spare / MANIFEST).stat().st_ino, (spare / MANIFEST).stat().st_mtime_ns, tree(out)
+    with Publication(out, carrying=True) as publication:
+        assert publication.shared_folder is None  # asking takes nothing
+    after = inodes(spare), (spare / MANIFEST).stat().st_ino, (spare / MANIFEST).stat().st_mtime_ns, tree(out)
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.spare", "out"]
+    builds(out, {"a": "3", "sub__b": "1"})
+
+
+def test_without_a_spare_a_publication_left_untaken_keeps_its_copy_as_the_spare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    builds(out, {"a": "1", "sub__b": "1", "c": "1"})  # a first build leaves no spare
+    monkeypatch.setattr(publish_module._Listing, "stop", publish_module._Listing.result)  # the copy made first
+    with Publication(out, carrying=True):
+        pass
+    monkeypatch.undo()
+    assert tree(spare) == tree(out)
+    assert inodes(spare) == inodes(out)
+    assert (spare / MANIFEST).read_bytes() == (out / MANIFEST).read_bytes()
+    assert (spare / MANIFEST).stat().st_mtime_ns == (out / MANIFEST).stat().st_mtime_ns  # see the next test
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.spare", "out"]
+    one_by_one: list[str] = []
+
+    def link(self: _Linker, path: str, *_: object) -> bool:
+        one_by_one.append(path)
+        return False
+
+    monkeypatch.setattr(_Linker, "link", link)
+    assert carried(out, {"a": "2"}) == []
+    assert one_by_one == ["a"]  # the next build starts from it: only the file put is new
+    assert tree(out) == {"a": "2", "sub/b": "1", "c": "1"}
+
+
+def test_a_file_changed_after_it_was_copied_is_not_trusted_from_the_kept_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    builds(out, {"a": "1", "b": "1"})
+    written = (out / MANIFEST).stat().st_mtime_ns
+    with monkeypatch.context() as patched:
+        patched.setattr(publish_module._Listing, "stop", publish_module._Listing.result)
+        with Publication(out, carrying=True):
+            pass
+    assert (tmp_path / ".out.spare" / "b").is_file()
+    with open(out / "b", "a") as f:  # through the name the kept copy shares, before the next build
+        f.write(" edited")
+    os.utime(out / "b", ns=(written + 1000, written + 1000))  # after the output, before the copy was kept
+    builds(out, {"a": "2", "b": "1"})
+
+
+def test_a_copy_stopped_partway_is_kept_as_the_spare_it_makes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    builds(out, {"a": "1", "sub__b": "1", "c": "1", "d": "1"})
+    real = publish_module._Listing.result
+
+    def partway(self: publish_module._Listing) -> list[tuple[str, int]] | None:
+        found = real(self)
+        assert found is not None
+        assert len(found) == 4
+        kept, lost = found[:2], found[2:]
+        root = next(tmp_path.glob(".out.new-*"))
+        for path, _ in lost:  # as if it stopped before linking them
+            os.unlink(root / path)
+        return kept
+
+    monkeypatch.setattr(publish_module._Listing, "stop", partway)
+    with Publication(out, carrying=True):
+        pass
+    assert len(tree(spare)) == 2
+    assert (spare / MANIFEST).read_bytes() == (out / MANIFEST).read_bytes()  # it names files not there: never found
+    monkeypatch.undo()
+    builds(out, {"a": "1", "sub__b": "2", "c": "1", "d": "1", "e": "1"}, {"a": "3"})
+
+
+def test_a_copy_that_could_not_be_linked_is_emptied_and_each_file_linked_when_put(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    builds(out, {"a": "1", "sub__b": "1"})
+    real = publish_module._Listing.result
+
+    def failed(self: publish_module._Listing) -> list[tuple[str, int]] | None:
+        real(self)  # what it linked stays: taking the tree removes it
+        return None
+
+    monkeypatch.setattr(publish_module._Listing, "result", failed)
+    one_by_one: list[str] = []
+    real_link = _Linker.link
+
+    def link(self: _Linker, path: str, *rest: Any) -> bool:
+        one_by_one.append(path)
+        return real_link(self, path, *rest)
+
+    monkeypatch.setattr(_Linker, "link", link)
+    assert carried(out, {"a": "2"}) == []
+    assert sorted(one_by_one) == ["a", "sub/b"]
+    assert tree(out) == {"a": "2", "sub/b": "1"}
+
+
+def test_the_spare_listed_early_is_listed_again_if_its_manifest_is_not_the_one_it_had(tmp_path: Path) -> None:
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    builds(out, {"a": "1"}, {"a": "2"})
+    with Publication(out, carrying=True) as publication:
+        ground = publication._ground
+        assert ground is not None
+        assert ground._work is not None
+        ground._work.result()  # listed
+        (spare / "stray").write_text("?")  # as another build would leave it, with a manifest of its own
+        manifest = (spare / MANIFEST).read_bytes()
+        (spare / MANIFEST).unlink()
+        (spare / MANIFEST).write_bytes(manifest)
+        publication.put(Rendered(path="a", data=b"3"))
+        publication.finish()
+    assert tree(out) == {"a": "3"}
