@@ -1,14 +1,14 @@
 """Lists a folder tree: each file below it (not following links), with its modification time;
-or hard-links one tree into another and lists what it linked.
+or tops one tree up with hard links of another's files, listing what it found and what it linked.
 
 Run as a script in a process of its own (`python -I -S _listing.py ROOT`, by publish.py) it
 writes, for each file, its modification time in ns (-1: not a regular file) and its path
 below ROOT, each followed by a NUL byte: its hundred thousand `stat` calls then run beside
 the build instead of waiting for the build's interpreter lock. With `--link FROM TO NAME...`
-it first links each regular file below FROM into the empty folder TO (the top-level NAMEs
-left out) and lists TO's files as they were linked; sent SIGTERM, it stops, having listed
-every file it linked. It imports nothing but the standard library for that reason, and
-publish.py imports it to do the same in-process."""
+it lists TO's files so, then `LINKED_NEXT`, then links each regular file below FROM that TO
+lacks into TO (the top-level NAMEs left out), listing each as it was linked; sent SIGTERM,
+it stops, having listed every file it linked. It imports nothing but the standard library
+for that reason, and publish.py imports it to do the same in-process."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ import signal
 import stat
 import sys
 from collections.abc import Iterator
+
+LINKED_NEXT = b"-2\0\0"  # written between the files found in TO and those linked into it
 
 
 def listing(root: str) -> Iterator[tuple[int, bytes]]:
@@ -35,11 +37,14 @@ def listing(root: str) -> Iterator[tuple[int, bytes]]:
                 yield (info.st_mtime_ns if stat.S_ISREG(info.st_mode) else -1), path
 
 
-def linked(source: str, target: str, leave_out: frozenset[bytes]) -> Iterator[tuple[int, bytes]]:
-    """Hard-link every regular file below `source` into the existing, empty folder `target`,
-    except the top-level names `leave_out`, making its folders; (modification time in ns,
-    path) of each file linked, as `lstat` finds it in `target` once linked: what was linked,
-    not what the old name holds by then. Raises OSError when a link cannot be made."""
+def linked(source: str, target: str, leave_out: frozenset[bytes],
+           there: frozenset[bytes] = frozenset()) -> Iterator[tuple[int, bytes]]:
+    """Hard-link every regular file below `source` into the existing folder `target`, but the
+    top-level names `leave_out` and the paths `there` (in `target` already), making its
+    folders; (modification time in ns, path) of each file linked, as `lstat` finds it in
+    `target` once linked: what was linked, not what the old name holds by then. A name that
+    something else of `target` holds (a folder where a file goes, or the other way round) is
+    passed over. Raises OSError when a link cannot be made (another file system)."""
     pending = [(os.fsencode(source), os.fsencode(target), b"")]
     while pending:
         folder, into, prefix = pending.pop()
@@ -52,21 +57,38 @@ def linked(source: str, target: str, leave_out: frozenset[bytes]) -> Iterator[tu
                 # The type comes with the entry: no `stat` before the link, only the one after.
                 if not entry.is_file(follow_symlinks=False) or (not prefix and entry.name in leave_out):
                     continue
+                path = prefix + entry.name
+                if path in there:
+                    continue
                 if not made:
-                    os.makedirs(into, exist_ok=True)
+                    try:
+                        os.makedirs(into, exist_ok=True)
+                    except (FileExistsError, NotADirectoryError):
+                        break  # a file of `target` where this folder goes
                     made = True
-                there = into + b"/" + entry.name
+                linked_to = into + b"/" + entry.name
                 try:
-                    os.link(entry.path, there, follow_symlinks=False)
-                except FileNotFoundError:
-                    continue  # gone from `source` since it was listed
-                info = os.lstat(there)
-                yield (info.st_mtime_ns if stat.S_ISREG(info.st_mode) else -1), prefix + entry.name
+                    os.link(entry.path, linked_to, follow_symlinks=False)
+                except (FileNotFoundError, FileExistsError):
+                    continue  # gone from `source` since it was listed, or a folder of `target` in the way
+                info = os.lstat(linked_to)
+                yield (info.st_mtime_ns if stat.S_ISREG(info.st_mode) else -1), path
+
+
+def topped_up(source: str, target: str, leave_out: frozenset[bytes]) -> Iterator[tuple[int, bytes] | None]:
+    """`listing(target)`, then None, then `linked` for every file of `source` not in `target`."""
+    there = set()
+    for mtime, path in listing(target):
+        there.add(path)
+        yield mtime, path
+    yield None
+    yield from linked(source, target, leave_out, frozenset(there))
 
 
 def main(arguments: list[str]) -> None:
+    found: Iterator[tuple[int, bytes] | None]
     if arguments[0] == "--link":
-        found = linked(arguments[1], arguments[2], frozenset(map(os.fsencode, arguments[3:])))
+        found = topped_up(arguments[1], arguments[2], frozenset(map(os.fsencode, arguments[3:])))
     else:
         found = listing(arguments[0])
     # Asked to stop (SIGTERM: the build needs no more), it stops between two files, having
@@ -76,8 +98,8 @@ def main(arguments: list[str]) -> None:
     signal.signal(signal.SIGTERM, lambda number, _: stopping.append(number))
     parent = os.getppid()
     out = sys.stdout.buffer
-    for n, (mtime, path) in enumerate(found):
-        out.write(b"%d\0%s\0" % (mtime, path))
+    for n, item in enumerate(found):
+        out.write(b"%d\0%s\0" % item if item is not None else LINKED_NEXT)
         if stopping or (n % 1024 == 0 and os.getppid() != parent):
             break
     out.flush()

@@ -529,16 +529,16 @@ def _spare(output: Path) -> Path:
 class _Groundwork:
     """Where a publication's new tree starts, got ready by a process of its own
     (feeds/_listing.py) from the moment the publication is opened, while the build reads its
-    sources and works out whether it publishes at all:
-
-    - the spare, when there is one: its files listed with their modification times (100,000
-      `lstat` calls, a second on a disk), and only looked at until it is taken;
-    - else a new folder beside the output: empty, or (`copy`) holding the current output's
-      files hard-linked (as many links, two seconds on a disk).
+    sources and works out whether it publishes at all: the spare, when there is one, else a
+    new folder beside the output; its files listed with their modification times, and (with
+    `copy`, or for the spare) every file of the current output that it lacks hard-linked into
+    it. For 100,000 files that is a second of `lstat` calls, or two of links, on a disk.
 
     `take` waits for that work and makes the tree of it. Left untaken (by a build that
-    publishes nothing), the spare stays as it was, and the copy, as far as it got, becomes the
-    spare: it holds the current output's bytes, as a spare does."""
+    publishes nothing), the spare stays as it was but for the files linked into it, which it
+    did not trust (`_trusted` finds them newer than its manifest) or holds as they were; a new
+    folder, as far as its copy got, becomes the spare: it holds the current output's bytes,
+    as a spare does."""
 
     def __init__(self, output: Path, *, copy: bool) -> None:
         self.output = output
@@ -546,25 +546,26 @@ class _Groundwork:
         self.root: Path | None = None  # the new folder, when there is no spare
         self.blank = False  # nothing in the new folder or in the output to compare with
         self._copy = copy
-        self._manifest: os.stat_result | None = None  # the spare's manifest; the output's, when copying
+        self._spare_manifest: os.stat_result | None = None
+        self._output_manifest: os.stat_result | None = None  # as the files were linked from the output
         self._work: _Listing | None = None
         self._taken = False
 
     def __enter__(self) -> _Groundwork:
         try:
-            self._manifest = _regular_file(self.spare / MANIFEST)
-            if self._manifest is not None:
-                self._work = _Listing.start([os.fspath(self.spare)])
-                return self
-            if self.spare.exists() or self.spare.is_symlink():
-                _remove(self.spare)  # without its manifest the spare is a draft, never trusted again
-            self.root = _new_folder(self.output)
-            self._manifest = _regular_file(self.output / MANIFEST)
-            self.blank = self._manifest is None
-            if self._copy and self._manifest is not None:
+            self._output_manifest = _regular_file(self.output / MANIFEST)
+            self._spare_manifest = _regular_file(self.spare / MANIFEST)
+            if self._spare_manifest is None:
+                if self.spare.exists() or self.spare.is_symlink():
+                    _remove(self.spare)  # without its manifest the spare is a draft, never trusted again
+                self.root = _new_folder(self.output)
+                self.blank = self._output_manifest is None
+            if self._output_manifest is not None and (self.root is None or self._copy):
                 # Never the manifest or our files in flight: those are written, not linked.
-                linked = [os.fspath(self.output), os.fspath(self.root), *sorted(_RESERVED)]
-                self._work = _Listing.start(["--link", *linked])
+                into = self.spare if self.root is None else self.root
+                self._work = _Listing.start(["--link", os.fspath(self.output), os.fspath(into), *sorted(_RESERVED)])
+            elif self.root is None:
+                self._work = _Listing.start([os.fspath(self.spare)])
         except OSError as e:
             self.__exit__()
             raise PublishError(f"Cannot prepare a folder beside {self.output}: {e}.", path=self.output) from e
@@ -577,9 +578,9 @@ class _Groundwork:
         work, self._work = self._work, None
         root, self.root = self.root, None
         found = work.stop() if work is not None else None
-        if root is None:  # the spare: only looked at
+        if root is None:  # the spare
             return
-        if found is None or not self._keep_as_spare(root, found):
+        if found is None or not self._keep_as_spare(root, found[1]):
             shutil.rmtree(root, ignore_errors=True)
 
     def take(self, previous: Mapping[str, str]) -> _Tree:
@@ -591,26 +592,23 @@ class _Groundwork:
         work, self._work = self._work, None
         try:
             if self.root is None:
-                spare = self._spare_tree(work, links)
+                spare = self._spare_tree(work, links, previous)
                 if spare is not None:
                     return spare
                 self.root, work = _new_folder(self.output), None  # an empty one instead
             root = self.root
-            if work is not None:  # the copy
-                found = work.result()
-                current = _regular_file(self.output / MANIFEST)
-                if found is not None and links.active and current is not None and self._manifest is not None \
-                        and _same_file(current, self._manifest):
-                    return _Tree(root, _trusted(root, found, previous, links.written_by), links)
-                for path in list(root.iterdir()):  # no hard links here: each file is linked or written when put
-                    _remove(path)
+            found = work.result() if work is not None else None
+            if found is not None and self._linked_from(links):
+                return _Tree(root, _trusted(root, found[1], previous, links.written_by), links)
+            for path in list(root.iterdir()):  # no hard links here: each file is linked or written when put
+                _remove(path)
         except OSError as e:
             raise PublishError(f"Cannot prepare a folder beside {self.output}: {e}.", path=self.output) from e
         return _Tree(root, {}, links)
 
-    def _spare_tree(self, work: _Listing | None, links: _Linker) -> _Tree | None:
-        """The spare, its files checked against its manifest; None when that is gone since
-        (a draft now: removed)."""
+    def _spare_tree(self, work: _Listing | None, links: _Linker, previous: Mapping[str, str]) -> _Tree | None:
+        """The spare, its files checked against its manifest, and those linked into it now
+        against the output's; None when its manifest is gone since (a draft now: removed)."""
         spare_files = read_manifest(self.spare)
         if not spare_files:
             if work is not None:
@@ -621,30 +619,43 @@ class _Groundwork:
         manifest = os.stat(self.spare / MANIFEST)
         # Listed before it was taken: used only if its manifest is the file it was, which a
         # build that takes the spare deletes first. (A file changed by hand after the listing
-        # is trusted as listed, as one changed after a listing made now would be.)
+        # is trusted as listed, as one changed after a listing made now would be.) Files
+        # linked into it are found again if not: not in its manifest, or newer than it.
         found = None
         if work is not None:
-            if self._manifest is not None and _same_file(manifest, self._manifest):
+            if self._spare_manifest is not None and _same_file(manifest, self._spare_manifest):
                 found = work.result()
             else:
                 work.stop()
         os.unlink(self.spare / MANIFEST)
         _sync_folder(self.spare)
-        if found is None:
-            found = _listing(self.spare)
-        found = [(path, mtime) for path, mtime in found if path != MANIFEST]
-        return _Tree(self.spare, _trusted(self.spare, found, spare_files, manifest.st_mtime_ns), links)
+        there, linked = found if found is not None else (_listing(self.spare), [])
+        there = [(path, mtime) for path, mtime in there if path != MANIFEST]
+        trusted = _trusted(self.spare, there, spare_files, manifest.st_mtime_ns)
+        if self._linked_from(links):
+            trusted.update(_trusted(self.spare, linked, previous, links.written_by))
+        else:
+            for path, _ in linked:
+                os.unlink(self.spare / path)
+        return _Tree(self.spare, trusted, links)
 
-    def _keep_as_spare(self, root: Path, found: Iterable[tuple[str, int]]) -> bool:
+    def _linked_from(self, links: _Linker) -> bool:
+        """Whether the files linked came from the output `links` links from: its manifest is
+        the one there was when they were linked."""
+        current = _regular_file(self.output / MANIFEST)
+        return (links.active and current is not None and self._output_manifest is not None
+                and _same_file(current, self._output_manifest))
+
+    def _keep_as_spare(self, root: Path, linked: Iterable[tuple[str, int]]) -> bool:
         """Make the copy the spare: the files it linked, with the output's manifest, which
         names their bytes (the rest of what it names is simply not there)."""
         try:
             manifest = self.output / MANIFEST
-            written = self._manifest
+            written = self._output_manifest
             if written is None or not _same_file(os.stat(manifest), written):
                 return False
             data = manifest.read_bytes()
-            for path, mtime in found:
+            for path, mtime in linked:
                 if not 0 <= mtime <= written.st_mtime_ns:  # changed since that manifest was written
                     os.unlink(os.path.join(root, path))
             _write_file(os.path.join(root, MANIFEST), data)
@@ -655,6 +666,9 @@ class _Groundwork:
         except OSError:
             return False
         return True
+
+
+_Found = tuple[list[tuple[str, int]], list[tuple[str, int]]]  # (files found, files linked): (path, mtime)
 
 
 class _Listing:
@@ -677,18 +691,22 @@ class _Listing:
             return None
         return cls(process)
 
-    def result(self) -> list[tuple[str, int]] | None:
-        """(path, modification time) of each file it listed, once it is done; None if it failed."""
+    def result(self) -> _Found | None:
+        """The files it found and those it linked, once it is done; None if it failed."""
         self._thread.join()
         if self._process.returncode != 0:
             return None
         try:
-            return _listed(self._output)
+            found = _listed(self._output)
         except ValueError:
             return None
+        for n, (path, mtime) in enumerate(found):
+            if (path, mtime) == _LINKED_NEXT:
+                return found[:n], found[n + 1:]
+        return found, []
 
-    def stop(self) -> list[tuple[str, int]] | None:
-        """Stop it, if not done; what it listed (every file it linked), or None."""
+    def stop(self) -> _Found | None:
+        """Stop it, if not done; what it found and linked (every file it linked), or None."""
         with contextlib.suppress(OSError):
             self._process.terminate()
         return self.result()
@@ -696,6 +714,9 @@ class _Listing:
     def _read(self) -> None:
         with contextlib.suppress(OSError, ValueError):
             self._output, _ = self._process.communicate()
+
+
+_LINKED_NEXT = ("", -2)  # as `_listed` reads `_listing.LINKED_NEXT`
 
 
 def _regular_file(path: Path) -> os.stat_result | None:

@@ -136,18 +136,19 @@ def test_a_rebuild_that_changes_nothing_keeps_the_copy_it_began_as_the_spare(
     real = publish._Listing.start
 
     def start(arguments: Sequence[str]) -> publish._Listing | None:
-        begun.append(arguments[0])
+        assert arguments[0] == "--link"
+        begun.append(Path(arguments[2]).name.partition("-")[0])  # where it links to
         return real(arguments)
 
     monkeypatch.setattr(publish._Listing, "start", start)
     with monkeypatch.context() as patched:
         patched.setattr(publish._Listing, "stop", publish._Listing.result)  # the copy done before the build is
         assert pipeline.build(site).unchanged
-    assert begun == ["--link"]
+    assert begun == [".output.new"]
     assert snapshot(spare) == snapshot(site.output)
     edit(site, BYLINED, PATCHED["the text"])
     report = pipeline.build(site)
-    assert begun == ["--link", str(spare)]  # listed, not copied again
+    assert begun == [".output.new", ".output.spare"]  # listed (and topped up), not copied again
     assert groupings == [N]
     assert_as_clean(site, report, tmp_path, groupings)
 

@@ -54,9 +54,11 @@ def test_the_linking_process_links_the_regular_files_but_those_left_out(tree: Pa
     assert linking is not None
     found = linking.result()
     assert found is not None
+    there, linked = found
+    assert there == []
     regular = {(path, mtime) for path, mtime in expected(tree) if mtime >= 0}
-    assert set(found) == regular
-    assert len(found) == len(regular)
+    assert set(linked) == regular
+    assert len(linked) == len(regular)
     for path, _ in regular:
         assert (copy / path).stat().st_ino == (tree / path).stat().st_ino
     assert not (copy / "keep-out").exists()
@@ -64,10 +66,29 @@ def test_the_linking_process_links_the_regular_files_but_those_left_out(tree: Pa
     assert not (copy / "a" / "pipe").exists()
 
 
+def test_into_a_folder_that_holds_files_it_links_only_what_is_missing(tree: Path, tmp_path: Path) -> None:
+    spare = tmp_path / "spare"
+    (spare / "a" / "b").mkdir(parents=True)
+    (spare / "index.html").write_text("the spare's")
+    (spare / "a" / "b" / "deep.xml").mkdir()  # a folder where the tree has a file
+    (spare / "a" / "b" / "deep.xml" / "old").write_text("old")
+    (spare / "a" / "line\nbreak.html").write_text("the spare's")
+    (spare / "gone.html").write_text("not in the tree")
+    (spare / "a" / "latin-").mkdir()
+    linking = publish._Listing.start(["--link", str(tree), str(spare)])
+    assert linking is not None
+    found = linking.result()
+    assert found is not None
+    there, linked = found
+    assert {path for path, _ in there} == {"index.html", "a/b/deep.xml/old", "a/line\nbreak.html", "gone.html"}
+    assert [path for path, _ in linked] == [os.fsdecode(b"a/latin-\xe9.html")]  # the only one missing
+    assert (spare / "index.html").read_text() == "the spare's"
+    assert (spare / "a" / "b" / "deep.xml" / "old").read_text() == "old"
+
+
 def test_a_linking_process_that_fails_lists_nothing(tree: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
-    copy.mkdir()
-    (copy / "a").write_text("in the way")  # linking below it fails, as it would across file systems
+    copy.write_text("not a folder")
     linking = publish._Listing.start(["--link", str(tree), str(copy)])
     assert linking is not None
     assert linking.result() is None
@@ -78,18 +99,21 @@ def test_stopped_it_has_listed_every_file_it_linked(
 ) -> None:
     linked: list[bytes] = []
 
-    def linking(*_: object) -> Iterator[tuple[int, bytes]]:
+    def linking(*_: object) -> Iterator[tuple[int, bytes] | None]:
+        yield 1, b"found"
+        yield None
         for n in range(10):
             linked.append(b"file-%d" % n)
             if n == 3:
                 os.kill(os.getpid(), signal.SIGTERM)  # between a link and its listing
             yield 1, linked[-1]
 
-    monkeypatch.setattr(_listing, "linked", linking)
+    monkeypatch.setattr(_listing, "topped_up", linking)
     before = signal.getsignal(signal.SIGTERM)
     try:
         _listing.main(["--link", "from", "to"])
     finally:
         signal.signal(signal.SIGTERM, before)
     assert 4 <= len(linked) < 10
-    assert publish._listed(capsysbinary.readouterr().out) == [(os.fsdecode(path), 1) for path in linked]
+    listed = publish._listed(capsysbinary.readouterr().out)
+    assert listed == [("found", 1), publish._LINKED_NEXT, *((os.fsdecode(path), 1) for path in linked)]

@@ -256,15 +256,16 @@ def test_a_copy_stopped_partway_is_kept_as_the_spare_it_makes(tmp_path: Path, mo
     builds(out, {"a": "1", "sub__b": "1", "c": "1", "d": "1"})
     real = publish_module._Listing.result
 
-    def partway(self: publish_module._Listing) -> list[tuple[str, int]] | None:
+    def partway(self: publish_module._Listing) -> publish_module._Found | None:
         found = real(self)
         assert found is not None
-        assert len(found) == 4
-        kept, lost = found[:2], found[2:]
+        there, linked = found
+        assert there == []
+        assert len(linked) == 4
         root = next(tmp_path.glob(".out.new-*"))
-        for path, _ in lost:  # as if it stopped before linking them
+        for path, _ in linked[2:]:  # as if it stopped before linking them
             os.unlink(root / path)
-        return kept
+        return there, linked[:2]
 
     monkeypatch.setattr(publish_module._Listing, "stop", partway)
     with Publication(out, carrying=True):
@@ -282,7 +283,7 @@ def test_a_copy_that_could_not_be_linked_is_emptied_and_each_file_linked_when_pu
     builds(out, {"a": "1", "sub__b": "1"})
     real = publish_module._Listing.result
 
-    def failed(self: publish_module._Listing) -> list[tuple[str, int]] | None:
+    def failed(self: publish_module._Listing) -> publish_module._Found | None:
         real(self)  # what it linked stays: taking the tree removes it
         return None
 
@@ -315,3 +316,32 @@ def test_the_spare_listed_early_is_listed_again_if_its_manifest_is_not_the_one_i
         publication.put(Rendered(path="a", data=b"3"))
         publication.finish()
     assert tree(out) == {"a": "3"}
+
+
+def test_the_files_the_spare_lacks_are_linked_into_it_from_the_output_beside_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    builds(out, {"a": "1", "old": "1"}, {"a": "1", "new": "1", "sub__new": "1"})  # the spare lacks both new files
+    one_by_one: list[str] = []
+    real = _Linker.link
+
+    def link(self: _Linker, path: str, *rest: Any) -> bool:
+        one_by_one.append(path)
+        return real(self, path, *rest)
+
+    monkeypatch.setattr(_Linker, "link", link)
+    assert carried(out, {"a": "2"}) == []
+    assert one_by_one == ["a"]  # the file put; the new ones were linked into the spare before it was taken
+    assert tree(out) == {"a": "2", "new": "1", "sub/new": "1"}
+    assert (out / "sub" / "new").stat().st_ino == (spare / "sub" / "new").stat().st_ino
+
+
+def test_a_file_edited_in_place_is_not_carried_from_what_was_linked_into_the_spare(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    builds(out, {"a": "1"}, {"a": "1", "new": "1"})
+    (out / "new").write_text("edited")
+    later = (out / MANIFEST).stat().st_mtime + 5
+    os.utime(out / "new", (later, later))
+    assert carried(out, {"a": "2"}) == ["new"]  # gone or changed: the caller builds in full
+    assert tree(out) == {"a": "1", "new": "edited"}
