@@ -1143,17 +1143,13 @@ class _Build:
         places, give or take those, so only their pages and the feed documents that list them
         are rendered, and every other file is carried over. None when that is not so: a full
         build follows. (With archive pages, an article's place in them would have to be
-        remembered too: never patched.) Published with `publication`, opened and not taken yet;
-        left again if the patch does not work out once taken."""
+        remembered too: never patched.) Published with `publication`, opened and not taken yet:
+        left unfinished if the patch does not work out once it is taken, else as it was."""
         plan = self.plan_patch(sources, hashes, last)
         if plan is None:
             return None
         self.progress.stage(Stage.GROUP, None)
-        # Taken in a thread, which waits for what the publication began when it was opened
-        # (listing the spare, or copying the output) while this one restores the feeds.
-        taking = _in_a_thread(publication.ready, "feeds-take")
         with contextlib.ExitStack() as stack:
-            stack.callback(_leave, publication, taking)  # drops the draft unless finished
             try:
                 feeds, beyond = self.restore_feeds(last.feeds, last.moved, plan.renamed, last.beyond)
             except (ValueError, TypeError, KeyError):
@@ -1171,7 +1167,12 @@ class _Build:
             made = _Made()
             files = self.patch_files(feeds, redo, articles, made)
             self.progress.stage(Stage.PUBLISH, None)
-            taking.result()  # raises what taking it raised
+            # Taken only now: what it began when it was opened (listing the spare, or copying
+            # the output) is done or nearly, and taking it would slow restoring the feeds in
+            # a thread of its own, both wanting the interpreter. Until now a patch that does
+            # not work out leaves it to the full build; from now on it leaves it unfinished.
+            stack.callback(publication.__exit__, None, None, None)
+            publication.ready()
             for file in files:
                 publication.put(file)
             gone = [page_path(a, self.settings) for a, _ in plan.leaving]
@@ -1500,12 +1501,6 @@ def _in_a_thread(call: Callable[[], _T], name: str) -> Future[_T]:
         return thread.submit(call)
     finally:
         thread.shutdown(wait=False)
-
-
-def _leave(publication: Publication, taking: Future[None]) -> None:
-    """Leave `publication` once `taking` (its `ready`, in another thread) is done."""
-    wait([taking])
-    publication.__exit__(None, None, None)
 
 
 def _sorted(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:

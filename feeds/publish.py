@@ -69,7 +69,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from feeds import _listing as _listing_module
 from feeds.errors import PublishError
@@ -672,48 +672,56 @@ _Found = tuple[list[tuple[str, int]], list[tuple[str, int]]]  # (files found, fi
 
 
 class _Listing:
-    """A feeds/_listing.py process, its listing read by a thread while it runs."""
+    """A feeds/_listing.py process, writing its listing into a file of its own (unlinked): a
+    pipe would need a thread here to drain it, which would wait for this interpreter's lock
+    at every 64 KB, and keep the process waiting too."""
 
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], listing: IO[bytes]) -> None:
         self._process = process
-        self._output = b""
-        self._thread = threading.Thread(target=self._read, name="feeds-listing", daemon=True)
-        self._thread.start()
+        self._listing = listing
+        self._found: _Found | None = None
 
     @classmethod
     def start(cls, arguments: Sequence[str]) -> _Listing | None:
         """The process begun; None when it cannot run (the caller does without)."""
         script = os.fspath(Path(_listing_module.__file__ or "").resolve())
         try:
-            process = subprocess.Popen([sys.executable, "-I", "-S", script, *arguments],  # noqa: S603 - our own script
-                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            listing = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `result`
         except OSError:
             return None
-        return cls(process)
+        try:
+            process = subprocess.Popen([sys.executable, "-I", "-S", script, *arguments],  # noqa: S603 - our own script
+                                       stdout=listing, stderr=subprocess.DEVNULL)
+        except OSError:
+            listing.close()
+            return None
+        return cls(process, listing)
 
     def result(self) -> _Found | None:
         """The files it found and those it linked, once it is done; None if it failed."""
-        self._thread.join()
-        if self._process.returncode != 0:
-            return None
-        try:
-            found = _listed(self._output)
-        except ValueError:
-            return None
+        if self._listing.closed:
+            return self._found
+        with self._listing:
+            if self._process.wait() != 0:
+                return None
+            try:
+                self._listing.seek(0)
+                found = _listed(self._listing.read())
+            except (OSError, ValueError):
+                return None
         for n, (path, mtime) in enumerate(found):
             if (path, mtime) == _LINKED_NEXT:
-                return found[:n], found[n + 1:]
-        return found, []
+                self._found = found[:n], found[n + 1:]
+                break
+        else:
+            self._found = found, []
+        return self._found
 
     def stop(self) -> _Found | None:
         """Stop it, if not done; what it found and linked (every file it linked), or None."""
         with contextlib.suppress(OSError):
             self._process.terminate()
         return self.result()
-
-    def _read(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self._output, _ = self._process.communicate()
 
 
 _LINKED_NEXT = ("", -2)  # as `_listed` reads `_listing.LINKED_NEXT`
