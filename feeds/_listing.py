@@ -4,10 +4,10 @@ or tops one tree up with hard links of another's files, listing what it found an
 Run as a script in a process of its own (`python -I -S _listing.py ROOT`, by publish.py) it
 writes, for each file, its modification time in ns (-1: not a regular file) and its path
 below ROOT, each followed by a NUL byte: its hundred thousand `stat` calls then run beside
-the build instead of waiting for the build's interpreter lock. With `--link FROM TO NAME...`
-it lists TO's files so, then `LINKED_NEXT`, then links each regular file below FROM that TO
-lacks into TO (the top-level NAMEs left out), listing each as it was linked; sent SIGTERM,
-it stops, having listed every file it linked. It imports nothing but the standard library
+the build instead of waiting for the build's interpreter lock. With `--link FROM TO NS
+NAME...` it lists TO's files so, then `LINKED_NEXT`, then links each regular file below FROM
+that TO lacks and that was not changed after NS into TO (the top-level NAMEs left out),
+listing each as it was linked; sent SIGTERM, it stops between two files. It imports nothing but the standard library
 for that reason, and publish.py imports it to do the same in-process."""
 
 from __future__ import annotations
@@ -37,14 +37,16 @@ def listing(root: str) -> Iterator[tuple[int, bytes]]:
                 yield (info.st_mtime_ns if stat.S_ISREG(info.st_mode) else -1), path
 
 
-def linked(source: str, target: str, leave_out: frozenset[bytes],
+def linked(source: str, target: str, written_by: int, leave_out: frozenset[bytes],
            there: frozenset[bytes] = frozenset()) -> Iterator[tuple[int, bytes]]:
     """Hard-link every regular file below `source` into the existing folder `target`, but the
     top-level names `leave_out` and the paths `there` (in `target` already), making its
     folders; (modification time in ns, path) of each file linked, as `lstat` finds it in
-    `target` once linked: what was linked, not what the old name holds by then. A name that
-    something else of `target` holds (a folder where a file goes, or the other way round) is
-    passed over. Raises OSError when a link cannot be made (another file system)."""
+    `target` once linked: what was linked, not what the old name holds by then. One changed
+    after `written_by` (ns: when the build that wrote `source` ended) is unlinked again: its
+    bytes may not be the build's. A name that something else of `target` holds (a folder
+    where a file goes, or the other way round) is passed over. Raises OSError when a link
+    cannot be made (another file system)."""
     pending = [(os.fsencode(source), os.fsencode(target), b"")]
     while pending:
         folder, into, prefix = pending.pop()
@@ -72,23 +74,27 @@ def linked(source: str, target: str, leave_out: frozenset[bytes],
                 except (FileNotFoundError, FileExistsError):
                     continue  # gone from `source` since it was listed, or a folder of `target` in the way
                 info = os.lstat(linked_to)
-                yield (info.st_mtime_ns if stat.S_ISREG(info.st_mode) else -1), path
+                if not (stat.S_ISREG(info.st_mode) and info.st_mtime_ns <= written_by):
+                    os.unlink(linked_to)
+                    continue
+                yield info.st_mtime_ns, path
 
 
-def topped_up(source: str, target: str, leave_out: frozenset[bytes]) -> Iterator[tuple[int, bytes] | None]:
+def topped_up(source: str, target: str, written_by: int,
+              leave_out: frozenset[bytes]) -> Iterator[tuple[int, bytes] | None]:
     """`listing(target)`, then None, then `linked` for every file of `source` not in `target`."""
     there = set()
     for mtime, path in listing(target):
         there.add(path)
         yield mtime, path
     yield None
-    yield from linked(source, target, leave_out, frozenset(there))
+    yield from linked(source, target, written_by, leave_out, frozenset(there))
 
 
 def main(arguments: list[str]) -> None:
     found: Iterator[tuple[int, bytes] | None]
     if arguments[0] == "--link":
-        found = topped_up(arguments[1], arguments[2], frozenset(map(os.fsencode, arguments[3:])))
+        found = topped_up(arguments[1], arguments[2], int(arguments[3]), frozenset(map(os.fsencode, arguments[4:])))
     else:
         found = listing(arguments[0])
     # Asked to stop (SIGTERM: the build needs no more), it stops between two files, having

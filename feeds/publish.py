@@ -61,6 +61,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -563,7 +564,9 @@ class _Groundwork:
             if self._output_manifest is not None and (self.root is None or self._copy):
                 # Never the manifest or our files in flight: those are written, not linked.
                 into = self.spare if self.root is None else self.root
-                self._work = _Listing.start(["--link", os.fspath(self.output), os.fspath(into), *sorted(_RESERVED)])
+                written_by = str(self._output_manifest.st_mtime_ns)
+                self._work = _Listing.start(["--link", os.fspath(self.output), os.fspath(into), written_by,
+                                             *sorted(_RESERVED)])
             elif self.root is None:
                 self._work = _Listing.start([os.fspath(self.spare)])
         except OSError as e:
@@ -577,10 +580,8 @@ class _Groundwork:
         self._taken = True
         work, self._work = self._work, None
         root, self.root = self.root, None
-        found = work.stop() if work is not None else None
-        if root is None:  # the spare
-            return
-        if found is None or not self._keep_as_spare(root, found[1]):
+        whole = work.abandon() if work is not None else False
+        if root is not None and not (whole and self._keep_as_spare(root)):
             shutil.rmtree(root, ignore_errors=True)
 
     def take(self, previous: Mapping[str, str]) -> _Tree:
@@ -612,7 +613,7 @@ class _Groundwork:
         spare_files = read_manifest(self.spare)
         if not spare_files:
             if work is not None:
-                work.stop()
+                work.abandon()
             if self.spare.exists() or self.spare.is_symlink():
                 _remove(self.spare)
             return None
@@ -626,7 +627,7 @@ class _Groundwork:
             if self._spare_manifest is not None and _same_file(manifest, self._spare_manifest):
                 found = work.result()
             else:
-                work.stop()
+                work.abandon()
         os.unlink(self.spare / MANIFEST)
         _sync_folder(self.spare)
         there, linked = found if found is not None else (_listing(self.spare), [])
@@ -646,19 +647,16 @@ class _Groundwork:
         return (links.active and current is not None and self._output_manifest is not None
                 and _same_file(current, self._output_manifest))
 
-    def _keep_as_spare(self, root: Path, linked: Iterable[tuple[str, int]]) -> bool:
-        """Make the copy the spare: the files it linked, with the output's manifest, which
-        names their bytes (the rest of what it names is simply not there)."""
+    def _keep_as_spare(self, root: Path) -> bool:
+        """Make the copy the spare: the files it linked, none changed since the output's
+        manifest was written, with that manifest, which names their bytes (the rest of what
+        it names is simply not there)."""
         try:
             manifest = self.output / MANIFEST
             written = self._output_manifest
             if written is None or not _same_file(os.stat(manifest), written):
                 return False
-            data = manifest.read_bytes()
-            for path, mtime in linked:
-                if not 0 <= mtime <= written.st_mtime_ns:  # changed since that manifest was written
-                    os.unlink(os.path.join(root, path))
-            _write_file(os.path.join(root, MANIFEST), data)
+            _write_file(os.path.join(root, MANIFEST), manifest.read_bytes())
             # Its time too: a file changed since (through the output, sharing its inode) is
             # newer than the spare's manifest, and not trusted by the build that takes it.
             os.utime(os.path.join(root, MANIFEST), ns=(written.st_atime_ns, written.st_mtime_ns))
@@ -717,11 +715,14 @@ class _Listing:
             self._found = found, []
         return self._found
 
-    def stop(self) -> _Found | None:
-        """Stop it, if not done; what it found and linked (every file it linked), or None."""
+    def abandon(self) -> bool:
+        """Stop it, if not done, and forget what it listed; whether it stopped as asked, or
+        ended, as it does: every file it linked was checked (or there are none)."""
         with contextlib.suppress(OSError):
             self._process.terminate()
-        return self.result()
+        code = self._process.wait()
+        self._listing.close()
+        return code in (0, -signal.SIGTERM)  # the latter: stopped before it began
 
 
 _LINKED_NEXT = ("", -2)  # as `_listed` reads `_listing.LINKED_NEXT`

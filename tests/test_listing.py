@@ -46,11 +46,14 @@ def test_without_the_process_the_listing_is_the_same(tree: Path, monkeypatch: py
     assert {(os.fsdecode(p), m) for m, p in _listing.listing(str(tree))} == expected(tree)
 
 
+LATER = str(2**62)  # in 2116: every file was written before
+
+
 def test_the_linking_process_links_the_regular_files_but_those_left_out(tree: Path, tmp_path: Path) -> None:
     (tree / "keep-out").write_text("m")
     copy = tmp_path / "copy"
     copy.mkdir()
-    linking = publish._Listing.start(["--link", str(tree), str(copy), "a", "keep-out"])  # top-level names only
+    linking = publish._Listing.start(["--link", str(tree), str(copy), LATER, "a", "keep-out"])  # top-level names only
     assert linking is not None
     found = linking.result()
     assert found is not None
@@ -66,6 +69,20 @@ def test_the_linking_process_links_the_regular_files_but_those_left_out(tree: Pa
     assert not (copy / "a" / "pipe").exists()
 
 
+def test_a_file_changed_after_the_build_that_wrote_it_is_not_linked(tree: Path, tmp_path: Path) -> None:
+    later = 2**62 + 10**9
+    os.utime(tree / "index.html", ns=(later, later))
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    linking = publish._Listing.start(["--link", str(tree), str(copy), LATER])
+    assert linking is not None
+    found = linking.result()
+    assert found is not None
+    assert "index.html" not in {path for path, _ in found[1]}
+    assert not (copy / "index.html").exists()
+    assert (copy / "a" / "b" / "deep.xml").exists()
+
+
 def test_into_a_folder_that_holds_files_it_links_only_what_is_missing(tree: Path, tmp_path: Path) -> None:
     spare = tmp_path / "spare"
     (spare / "a" / "b").mkdir(parents=True)
@@ -75,7 +92,7 @@ def test_into_a_folder_that_holds_files_it_links_only_what_is_missing(tree: Path
     (spare / "a" / "line\nbreak.html").write_text("the spare's")
     (spare / "gone.html").write_text("not in the tree")
     (spare / "a" / "latin-").mkdir()
-    linking = publish._Listing.start(["--link", str(tree), str(spare)])
+    linking = publish._Listing.start(["--link", str(tree), str(spare), LATER])
     assert linking is not None
     found = linking.result()
     assert found is not None
@@ -89,7 +106,7 @@ def test_into_a_folder_that_holds_files_it_links_only_what_is_missing(tree: Path
 def test_a_linking_process_that_fails_lists_nothing(tree: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     copy.write_text("not a folder")
-    linking = publish._Listing.start(["--link", str(tree), str(copy)])
+    linking = publish._Listing.start(["--link", str(tree), str(copy), LATER])
     assert linking is not None
     assert linking.result() is None
 
@@ -111,7 +128,7 @@ def test_stopped_it_has_listed_every_file_it_linked(
     monkeypatch.setattr(_listing, "topped_up", linking)
     before = signal.getsignal(signal.SIGTERM)
     try:
-        _listing.main(["--link", "from", "to"])
+        _listing.main(["--link", "from", "to", LATER])
     finally:
         signal.signal(signal.SIGTERM, before)
     assert 4 <= len(linked) < 10
