@@ -1,14 +1,15 @@
 """Lists a folder tree: each file below it (not following links), with its modification time;
 or tops one tree up with hard links of another's files, listing what it found and what it linked.
 
-Run as a script in a process of its own (`python -I -S _listing.py ROOT`, by publish.py) it
-writes, for each file, its modification time in ns (-1: not a regular file) and its path
-below ROOT, each followed by a NUL byte: its hundred thousand `stat` calls then run beside
-the build instead of waiting for the build's interpreter lock. With `--link FROM TO NS
-NAME...` it lists TO's files so, then `LINKED_NEXT`, then links each regular file below FROM
-that TO lacks and that was not changed after NS into TO (the top-level NAMEs left out),
-listing each as it was linked; sent SIGTERM, it stops between two files. It imports nothing but the standard library
-for that reason, and publish.py imports it to do the same in-process."""
+Run as a script in a process of its own (`python -I -S _listing.py --parent=PID ROOT`, by
+publish.py, PID its own) it writes, for each file, its modification time in ns (-1: not a
+regular file) and its path below ROOT, each followed by a NUL byte: its hundred thousand
+`stat` calls then run beside the build instead of waiting for the build's interpreter lock.
+With `--link FROM TO NS NAME...` it lists TO's files so, then `LINKED_NEXT`, then links into
+TO each regular file below FROM that TO lacks and that was not changed after NS (the
+top-level NAMEs left out), listing each as it was linked. Sent SIGTERM, it stops between two
+files; it dies with the process PID. It imports nothing but the standard library for that
+reason, and publish.py imports it to do the same in-process."""
 
 from __future__ import annotations
 
@@ -91,7 +92,24 @@ def topped_up(source: str, target: str, written_by: int,
     yield from linked(source, target, written_by, leave_out, frozenset(there))
 
 
+def _die_with_parent() -> None:
+    """Be killed when the build dies (Linux): else a build killed while this one links would
+    leave it linking into a folder that the next build removes."""
+    try:
+        import ctypes  # only here: the listing needs none of it
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError, TypeError):
+        pass  # elsewhere it stops at its next look at its parent
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def main(arguments: list[str]) -> None:
+    parent = os.getppid()
+    if arguments[0].startswith("--parent="):
+        parent = int(arguments.pop(0).partition("=")[2])
     found: Iterator[tuple[int, bytes] | None]
     if arguments[0] == "--link":
         found = topped_up(arguments[1], arguments[2], int(arguments[3]), frozenset(map(os.fsencode, arguments[4:])))
@@ -102,7 +120,9 @@ def main(arguments: list[str]) -> None:
     # parent gone) needs nothing: it stops too.
     stopping: list[int] = []
     signal.signal(signal.SIGTERM, lambda number, _: stopping.append(number))
-    parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:
+        sys.exit(1)  # already gone
     out = sys.stdout.buffer
     for n, item in enumerate(found):
         out.write(b"%d\0%s\0" % item if item is not None else LINKED_NEXT)

@@ -688,7 +688,7 @@ class _Listing:
         except OSError:
             return None
         try:
-            process = subprocess.Popen([sys.executable, "-I", "-S", script, *arguments],  # noqa: S603 - our own script
+            process = subprocess.Popen([sys.executable, "-I", "-S", script, f"--parent={os.getpid()}", *arguments],  # noqa: S603
                                        stdout=listing, stderr=subprocess.DEVNULL)
         except OSError:
             listing.close()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,3 +136,49 @@ def test_stopped_it_has_listed_every_file_it_linked(
     assert 4 <= len(linked) < 10
     listed = publish._listed(capsysbinary.readouterr().out)
     assert listed == [("found", 1), publish._LINKED_NEXT, *((os.fsdecode(path), 1) for path in linked)]
+
+
+INTERMEDIATE = """
+import subprocess, sys, time
+listing = subprocess.Popen([sys.executable, "-I", "-S", sys.argv[1], "--parent=%d" % __import__("os").getpid(),
+                            sys.argv[2]], stdout=int(sys.argv[3]))
+print(listing.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_it_dies_with_the_build(tmp_path: Path) -> None:
+    """A build killed while it lists leaves no process behind, even one that cannot go on."""
+    for n in range(3000):  # more than a pipe holds: it waits to write, for a reader that never reads
+        (tmp_path / f"file-{n:04}.html").write_text("x")
+    read_end, write_end = os.pipe()
+    try:
+        with subprocess.Popen([sys.executable, "-c", INTERMEDIATE, _listing.__file__, str(tmp_path), str(write_end)],
+                              stdout=subprocess.PIPE, pass_fds=(write_end,), text=True) as build:
+            os.close(write_end)
+            assert build.stdout is not None
+            pid = int(build.stdout.readline())
+            time.sleep(0.5)
+            assert _alive(pid)  # waiting to write
+            build.kill()
+        deadline = time.monotonic() + 10
+        while _alive(pid):
+            assert time.monotonic() < deadline, "the listing outlived the build"
+            time.sleep(0.01)
+    finally:
+        os.close(read_end)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"  # a zombie is dead, waiting for its parent to reap it
+    except FileNotFoundError:
+        return False
+
+
+def test_it_does_not_begin_for_a_build_that_is_gone(tree: Path) -> None:
+    done = subprocess.run([sys.executable, "-I", "-S", _listing.__file__, "--parent=1", str(tree)],
+                          capture_output=True, check=False)
+    assert done.returncode == 1
+    assert done.stdout == b""
