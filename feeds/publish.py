@@ -309,7 +309,7 @@ class _Tree:
         """Make the tree hold exactly the files put, and a manifest of them; return path -> sha256."""
         try:
             self.writer.finish()
-            self._drop(self.trusted)  # what is left of it: every file put was taken out
+            _drop(self.root, self.trusted)  # what is left of it: every file put was taken out
             (self.root / MANIFEST).write_bytes(self.seal())
             _sync(self.root)
         except OSError as e:
@@ -373,18 +373,6 @@ class _Tree:
     def _not_a_folder(self, target: str, path: str) -> None:
         if target in self.made:
             raise PublishError(f"{path!r} is both a file and a folder of this build; nothing was published.")
-
-    def _drop(self, paths: Iterable[str]) -> None:
-        """Remove the spare's files that this build does not publish, and folders left empty."""
-        folders: set[str] = set()
-        for path in paths:
-            # Already gone where a file and a folder traded places; a published folder is never unlinked.
-            with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError):
-                os.unlink(os.path.join(self.root, path))
-            folders.update(str(parent) for parent in PurePosixPath(path).parents if parent.name)
-        for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):  # deepest first
-            with contextlib.suppress(OSError):  # not empty: it still holds published files
-                os.rmdir(os.path.join(self.root, folder))
 
     def retire(self, spare: Path) -> None:
         """After the swap: keep the previous output as the spare, or remove what is not one."""
@@ -536,10 +524,9 @@ class _Groundwork:
     it. For 100,000 files that is a second of `lstat` calls, or two of links, on a disk.
 
     `take` waits for that work and makes the tree of it. Left untaken (by a build that
-    publishes nothing), the spare stays as it was but for the files linked into it, which it
-    did not trust (`_trusted` finds them newer than its manifest) or holds as they were; a new
-    folder, as far as its copy got, becomes the spare: it holds the current output's bytes,
-    as a spare does."""
+    publishes nothing), the spare stays as it was (what was linked into it goes again: its
+    manifest does not name those bytes), and a new folder, as far as its copy got, becomes
+    the spare: it holds the current output's bytes, as a spare does."""
 
     def __init__(self, output: Path, *, copy: bool) -> None:
         self.output = output
@@ -580,8 +567,16 @@ class _Groundwork:
         self._taken = True
         work, self._work = self._work, None
         root, self.root = self.root, None
-        whole = work.abandon() if work is not None else False
-        if root is not None and not (whole and self._keep_as_spare(root)):
+        linked = work.abandon() if work is not None else []
+        if root is None:  # the spare, as it was: what was linked into it goes again
+            try:
+                if linked is None:
+                    os.unlink(self.spare / MANIFEST)  # not known: a draft now
+                else:
+                    _drop(self.spare, linked)
+            except OSError:
+                shutil.rmtree(self.spare, ignore_errors=True)
+        elif not linked or not self._keep_as_spare(root):
             shutil.rmtree(root, ignore_errors=True)
 
     def take(self, previous: Mapping[str, str]) -> _Tree:
@@ -715,14 +710,32 @@ class _Listing:
             self._found = found, []
         return self._found
 
-    def abandon(self) -> bool:
-        """Stop it, if not done, and forget what it listed; whether it stopped as asked, or
-        ended, as it does: every file it linked was checked (or there are none)."""
+    def abandon(self) -> list[str] | None:
+        """Stop it, if not done; the files it linked, each checked, once it stopped as asked
+        (or ended, as it does); None when what it linked is not known."""
         with contextlib.suppress(OSError):
             self._process.terminate()
         code = self._process.wait()
-        self._listing.close()
-        return code in (0, -signal.SIGTERM)  # the latter: stopped before it began
+        if self._listing.closed:  # read already (`result`)
+            return None if self._found is None else [path for path, _ in self._found[1]]
+        with self._listing:
+            if code == -signal.SIGTERM:
+                return []  # stopped before it began
+            if code != 0:
+                return None
+            try:
+                self._listing.seek(0)
+                listing = self._listing.read()
+            except (OSError, ValueError):
+                return None
+        # Only what follows the mark is read: the files found before are a hundred thousand.
+        marked = listing.find(b"\0" + _listing_module.LINKED_NEXT) + 1
+        if not marked and not listing.startswith(_listing_module.LINKED_NEXT):
+            return []  # stopped before it linked any
+        try:
+            return [path for path, _ in _listed(listing[marked + len(_listing_module.LINKED_NEXT):])]
+        except ValueError:
+            return None
 
 
 _LINKED_NEXT = ("", -2)  # as `_listed` reads `_listing.LINKED_NEXT`
@@ -784,6 +797,19 @@ def _listed(output: bytes) -> list[tuple[str, int]]:
     if len(fields) % 2 != 1 or fields[-1]:
         raise ValueError("a listing cut short")
     return [(os.fsdecode(path), int(mtime)) for mtime, path in zip(fields[:-1:2], fields[1::2], strict=True)]
+
+
+def _drop(root: Path, paths: Iterable[str]) -> None:
+    """Remove these files of `root`, and folders left empty."""
+    folders: set[str] = set()
+    for path in paths:
+        # Already gone where a file and a folder traded places; a published folder is never unlinked.
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError):
+            os.unlink(os.path.join(root, path))
+        folders.update(str(parent) for parent in PurePosixPath(path).parents if parent.name)
+    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):  # deepest first
+        with contextlib.suppress(OSError):  # not empty: it still holds other files
+            os.rmdir(os.path.join(root, folder))
 
 
 def _make_folder(top: str, folder: str) -> None:

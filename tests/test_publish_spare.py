@@ -195,9 +195,10 @@ def inodes(root: Path) -> dict[str, int]:
             and p.name != MANIFEST}
 
 
-def finished(self: publish_module._Listing) -> bool:
+def finished(self: publish_module._Listing) -> list[str] | None:
     """`_Listing.abandon` once the process is done: as if the build took longer."""
-    return self.result() is not None
+    found = self.result()
+    return None if found is None else [path for path, _ in found[1]]
 
 
 def test_a_publication_left_untaken_leaves_the_spare_as_it_was(tmp_path: Path) -> None:
@@ -261,7 +262,7 @@ def test_a_copy_stopped_partway_is_kept_as_the_spare_it_makes(tmp_path: Path, mo
     builds(out, {"a": "1", "sub__b": "1", "c": "1", "d": "1"})
     real = publish_module._Listing.result
 
-    def partway(self: publish_module._Listing) -> bool:
+    def partway(self: publish_module._Listing) -> list[str] | None:
         found = real(self)
         assert found is not None
         there, linked = found
@@ -270,7 +271,7 @@ def test_a_copy_stopped_partway_is_kept_as_the_spare_it_makes(tmp_path: Path, mo
         root = next(tmp_path.glob(".out.new-*"))
         for path, _ in linked[2:]:  # as if it stopped before linking them
             os.unlink(root / path)
-        return True
+        return [path for path, _ in linked[:2]]
 
     monkeypatch.setattr(publish_module._Listing, "abandon", partway)
     with Publication(out, carrying=True):
@@ -350,3 +351,18 @@ def test_a_file_edited_in_place_is_not_carried_from_what_was_linked_into_the_spa
     os.utime(out / "new", (later, later))
     assert carried(out, {"a": "2"}) == ["new"]  # gone or changed: the caller builds in full
     assert tree(out) == {"a": "1", "new": "edited"}
+
+
+def test_what_was_linked_into_a_spare_left_untaken_goes_again(tmp_path: Path) -> None:
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    builds(out, {"a": "1", "old": "1"}, {"a": "1", "new": "1", "sub__new": "1"})  # the spare lacks both new files
+    before = inodes(spare), (spare / MANIFEST).stat().st_ino
+    with Publication(out, carrying=True) as publication:
+        ground = publication._ground
+        assert ground is not None
+        assert ground._work is not None
+        found = ground._work.result()
+        assert found is not None
+        assert sorted(path for path, _ in found[1]) == ["new", "sub/new"]  # linked while the build ran
+    assert (inodes(spare), (spare / MANIFEST).stat().st_ino) == before
+    assert not (spare / "sub").exists()
