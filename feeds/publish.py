@@ -567,13 +567,14 @@ class _Groundwork:
         self._taken = True
         work, self._work = self._work, None
         root, self.root = self.root, None
-        linked = work.abandon() if work is not None else []
+        linked = work.abandon() if work is not None else _Linked([])
         if root is None:  # the spare, as it was: what was linked into it goes again
+            paths = linked.paths() if linked is not None else None
             try:
-                if linked is None:
-                    os.unlink(self.spare / MANIFEST)  # not known: a draft now
+                if paths is None:
+                    os.unlink(self.spare / MANIFEST)  # what it holds is not known: a draft now
                 else:
-                    _drop(self.spare, linked)
+                    _drop(self.spare, paths)
             except OSError:
                 shutil.rmtree(self.spare, ignore_errors=True)
         elif not linked or not self._keep_as_spare(root):
@@ -710,17 +711,17 @@ class _Listing:
             self._found = found, []
         return self._found
 
-    def abandon(self) -> list[str] | None:
+    def abandon(self) -> _Linked | None:
         """Stop it, if not done; the files it linked, each checked, once it stopped as asked
         (or ended, as it does); None when what it linked is not known."""
         with contextlib.suppress(OSError):
             self._process.terminate()
         code = self._process.wait()
         if self._listing.closed:  # read already (`result`)
-            return None if self._found is None else [path for path, _ in self._found[1]]
+            return None if self._found is None else _Linked(self._found[1])
         with self._listing:
             if code == -signal.SIGTERM:
-                return []  # stopped before it began
+                return _Linked([])  # stopped before it began
             if code != 0:
                 return None
             try:
@@ -728,14 +729,30 @@ class _Listing:
                 listing = self._listing.read()
             except (OSError, ValueError):
                 return None
-        # Only what follows the mark is read: the files found before are a hundred thousand.
+        # Only what follows the mark: the files found before it are a hundred thousand.
         marked = listing.find(b"\0" + _listing_module.LINKED_NEXT) + 1
         if not marked and not listing.startswith(_listing_module.LINKED_NEXT):
-            return []  # stopped before it linked any
+            return _Linked([])  # stopped before it linked any
+        return _Linked(listing[marked + len(_listing_module.LINKED_NEXT):])
+
+
+class _Linked:
+    """The files a listing process linked, read only if asked (`paths`): a copy kept as the
+    spare needs only to know that there are some."""
+
+    def __init__(self, linked: bytes | list[tuple[str, int]]) -> None:
+        self._linked = linked
+
+    def __bool__(self) -> bool:
+        return bool(self._linked)
+
+    def paths(self) -> list[str] | None:
+        """Their paths; None for a listing cut short."""
         try:
-            return [path for path, _ in _listed(listing[marked + len(_listing_module.LINKED_NEXT):])]
+            linked = self._linked if isinstance(self._linked, list) else _listed(self._linked)
         except ValueError:
             return None
+        return [path for path, _ in linked]
 
 
 _LINKED_NEXT = ("", -2)  # as `_listed` reads `_listing.LINKED_NEXT`

@@ -142,9 +142,9 @@ def test_a_rebuild_that_changes_nothing_keeps_the_copy_it_began_as_the_spare(
 
     monkeypatch.setattr(publish._Listing, "start", start)
 
-    def finished(self: publish._Listing) -> list[str] | None:
+    def finished(self: publish._Listing) -> publish._Linked | None:
         found = self.result()
-        return None if found is None else [path for path, _ in found[1]]
+        return None if found is None else publish._Linked(found[1])
 
     with monkeypatch.context() as patched:
         patched.setattr(publish._Listing, "abandon", finished)  # the copy made first

@@ -195,10 +195,10 @@ def inodes(root: Path) -> dict[str, int]:
             and p.name != MANIFEST}
 
 
-def finished(self: publish_module._Listing) -> list[str] | None:
+def finished(self: publish_module._Listing) -> publish_module._Linked | None:
     """`_Listing.abandon` once the process is done: as if the build took longer."""
     found = self.result()
-    return None if found is None else [path for path, _ in found[1]]
+    return None if found is None else publish_module._Linked(found[1])
 
 
 def test_a_publication_left_untaken_leaves_the_spare_as_it_was(tmp_path: Path) -> None:
@@ -262,7 +262,7 @@ def test_a_copy_stopped_partway_is_kept_as_the_spare_it_makes(tmp_path: Path, mo
     builds(out, {"a": "1", "sub__b": "1", "c": "1", "d": "1"})
     real = publish_module._Listing.result
 
-    def partway(self: publish_module._Listing) -> list[str] | None:
+    def partway(self: publish_module._Listing) -> publish_module._Linked | None:
         found = real(self)
         assert found is not None
         there, linked = found
@@ -271,7 +271,7 @@ def test_a_copy_stopped_partway_is_kept_as_the_spare_it_makes(tmp_path: Path, mo
         root = next(tmp_path.glob(".out.new-*"))
         for path, _ in linked[2:]:  # as if it stopped before linking them
             os.unlink(root / path)
-        return [path for path, _ in linked[:2]]
+        return publish_module._Linked(linked[:2])
 
     monkeypatch.setattr(publish_module._Listing, "abandon", partway)
     with Publication(out, carrying=True):
@@ -366,3 +366,20 @@ def test_what_was_linked_into_a_spare_left_untaken_goes_again(tmp_path: Path) ->
         assert sorted(path for path, _ in found[1]) == ["new", "sub/new"]  # linked while the build ran
     assert (inodes(spare), (spare / MANIFEST).stat().st_ino) == before
     assert not (spare / "sub").exists()
+
+
+def test_a_spare_left_untaken_whose_listing_failed_is_a_draft(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What its process linked into it is not known: it is never trusted again."""
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    builds(out, {"a": "1"}, {"a": "2"})
+    real = publish_module._Listing.abandon
+
+    def failed(self: publish_module._Listing) -> None:
+        real(self)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(publish_module._Listing, "abandon", failed)
+        with Publication(out, carrying=True):
+            pass
+    assert not (spare / MANIFEST).exists()
+    builds(out, {"a": "3"})
