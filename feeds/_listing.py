@@ -19,6 +19,7 @@ import stat
 import sys
 from collections.abc import Iterator
 
+_stopping: list[int] = []  # the signals asking it to stop (`main`)
 LINKED_NEXT = b"-2\0\0"  # written between the files found in TO and those linked into it
 
 
@@ -62,6 +63,8 @@ def linked(source: str, target: str, written_by: int, leave_out: frozenset[bytes
                     continue
                 path = prefix + entry.name
                 if path in there:
+                    if _stopping:  # else it would pass over a hundred thousand files before it looks
+                        return
                     continue
                 if not made:
                     try:
@@ -118,15 +121,14 @@ def main(arguments: list[str]) -> None:
     # Asked to stop (SIGTERM: the build needs no more), it stops between two files, having
     # listed every file it linked; the build keeps what it linked. A build that died (its
     # parent gone) needs nothing: it stops too.
-    stopping: list[int] = []
-    signal.signal(signal.SIGTERM, lambda number, _: stopping.append(number))
+    signal.signal(signal.SIGTERM, lambda number, _: _stopping.append(number))
     _die_with_parent()
     if os.getppid() != parent:
         sys.exit(1)  # already gone
     out = sys.stdout.buffer
     for n, item in enumerate(found):
         out.write(b"%d\0%s\0" % item if item is not None else LINKED_NEXT)
-        if stopping or (n % 1024 == 0 and os.getppid() != parent):
+        if _stopping or (n % 1024 == 0 and os.getppid() != parent):
             break
     out.flush()
 

@@ -526,7 +526,8 @@ class _Groundwork:
     `take` waits for that work and makes the tree of it. Left untaken (by a build that
     publishes nothing), the spare stays as it was (what was linked into it goes again: its
     manifest does not name those bytes), and a new folder, as far as its copy got, becomes
-    the spare: it holds the current output's bytes, as a spare does."""
+    the spare, with the output's manifest: it holds the output's bytes. (What is linked into
+    such a spare later stays: its manifest names those bytes too.)"""
 
     def __init__(self, output: Path, *, copy: bool) -> None:
         self.output = output
@@ -568,9 +569,12 @@ class _Groundwork:
         work, self._work = self._work, None
         root, self.root = self.root, None
         linked = work.abandon() if work is not None else _Linked([])
-        if root is None:  # the spare, as it was: what was linked into it goes again
-            paths = linked.paths() if linked is not None else None
+        if root is None:  # the spare, as it was: what was linked into it goes again, unless
+            # its manifest is the output's (a copy kept so), which names those bytes too
             try:
+                if linked is not None and (not linked or _same_bytes(self.spare / MANIFEST, self.output / MANIFEST)):
+                    return
+                paths = linked.paths() if linked is not None else None
                 if paths is None:
                     os.unlink(self.spare / MANIFEST)  # what it holds is not known: a draft now
                 else:
@@ -771,6 +775,10 @@ def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
     """The same file, unchanged: a manifest is replaced, never rewritten in place."""
     return (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns, a.st_ctime_ns) == (
         b.st_dev, b.st_ino, b.st_size, b.st_mtime_ns, b.st_ctime_ns)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    return os.stat(a).st_size == os.stat(b).st_size and a.read_bytes() == b.read_bytes()
 
 
 def _new_folder(output: Path) -> Path:

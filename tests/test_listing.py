@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -128,6 +129,7 @@ def test_stopped_it_has_listed_every_file_it_linked(
             yield 1, linked[-1]
 
     monkeypatch.setattr(_listing, "topped_up", linking)
+    monkeypatch.setattr(_listing, "_stopping", [])
     before = signal.getsignal(signal.SIGTERM)
     try:
         _listing.main(["--link", "from", "to", LATER])
@@ -182,3 +184,21 @@ def test_it_does_not_begin_for_a_build_that_is_gone(tree: Path) -> None:
                           capture_output=True, check=False)
     assert done.returncode == 1
     assert done.stdout == b""
+
+
+def test_asked_to_stop_while_it_passes_over_files_it_has_it_stops(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    have = frozenset(os.fsencode(path) for path, _ in expected(tree))
+    folders: list[str] = []
+    real = os.scandir
+
+    def scandir(path: str) -> Any:
+        folders.append(path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert list(_listing.linked(str(tree), str(tree), 2**62, frozenset(), have)) == []
+    assert len(folders) == 3  # the tree, a, a/b
+    folders.clear()
+    monkeypatch.setattr(_listing, "_stopping", [signal.SIGTERM])
+    assert list(_listing.linked(str(tree), str(tree), 2**62, frozenset(), have)) == []
+    assert len(folders) < 3

@@ -279,6 +279,13 @@ def test_a_copy_stopped_partway_is_kept_as_the_spare_it_makes(tmp_path: Path, mo
     assert len(tree(spare)) == 2
     assert (spare / MANIFEST).read_bytes() == (out / MANIFEST).read_bytes()  # it names files not there: never found
     monkeypatch.undo()
+    with Publication(out, carrying=True) as publication:  # another build that publishes nothing completes it
+        ground = publication._ground
+        assert ground is not None
+        assert ground._work is not None
+        ground._work.result()
+    assert tree(spare) == tree(out)
+    assert inodes(spare) == inodes(out)
     builds(out, {"a": "1", "sub__b": "2", "c": "1", "d": "1", "e": "1"}, {"a": "3"})
 
 
