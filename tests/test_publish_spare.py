@@ -190,6 +190,20 @@ def test_without_hard_links_a_carrying_build_links_or_writes_each_file(
     assert (out / "sub" / "b").stat().st_ino == (tmp_path / ".out.spare" / "sub" / "b").stat().st_ino  # linked
 
 
+@pytest.fixture
+def one_by_one(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the build process links from the output itself, one at a time (`_Linker`)."""
+    paths: list[str] = []
+    real = _Linker.link
+
+    def link(self: _Linker, path: str, *rest: Any) -> bool:
+        paths.append(path)
+        return real(self, path, *rest)
+
+    monkeypatch.setattr(_Linker, "link", link)
+    return paths
+
+
 def inodes(root: Path) -> dict[str, int]:
     return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()
             and p.name != MANIFEST}
@@ -290,7 +304,7 @@ def test_a_copy_stopped_partway_is_kept_as_the_spare_it_makes(tmp_path: Path, mo
 
 
 def test_a_copy_that_could_not_be_linked_is_emptied_and_each_file_linked_when_put(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_by_one: list[str]
 ) -> None:
     out = tmp_path / "out"
     builds(out, {"a": "1", "sub__b": "1"})
@@ -301,14 +315,7 @@ def test_a_copy_that_could_not_be_linked_is_emptied_and_each_file_linked_when_pu
         return None
 
     monkeypatch.setattr(publish_module._Listing, "result", failed)
-    one_by_one: list[str] = []
-    real_link = _Linker.link
-
-    def link(self: _Linker, path: str, *rest: Any) -> bool:
-        one_by_one.append(path)
-        return real_link(self, path, *rest)
-
-    monkeypatch.setattr(_Linker, "link", link)
+    one_by_one.clear()  # those of the first build
     assert carried(out, {"a": "2"}) == []
     assert sorted(one_by_one) == ["a", "sub/b"]
     assert tree(out) == {"a": "2", "sub/b": "1"}
@@ -332,18 +339,11 @@ def test_the_spare_listed_early_is_listed_again_if_its_manifest_is_not_the_one_i
 
 
 def test_the_files_the_spare_lacks_are_linked_into_it_from_the_output_beside_the_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, one_by_one: list[str]
 ) -> None:
     out, spare = tmp_path / "out", tmp_path / ".out.spare"
     builds(out, {"a": "1", "old": "1"}, {"a": "1", "new": "1", "sub__new": "1"})  # the spare lacks both new files
-    one_by_one: list[str] = []
-    real = _Linker.link
-
-    def link(self: _Linker, path: str, *rest: Any) -> bool:
-        one_by_one.append(path)
-        return real(self, path, *rest)
-
-    monkeypatch.setattr(_Linker, "link", link)
+    one_by_one.clear()
     assert carried(out, {"a": "2"}) == []
     assert one_by_one == ["a"]  # the file put; the new ones were linked into the spare before it was taken
     assert tree(out) == {"a": "2", "new": "1", "sub/new": "1"}
