@@ -25,11 +25,13 @@ The steps, and what a build killed (even `kill -9`) during each leaves:
    so two builds never publish to one output at once;
 2. mend what an earlier killed build left (`_recover`);
 3. begin the new tree in a process of its own, while the build works out what to
-   publish: list the spare's files, or, without a spare, make a new
-   `.<output>.new-XXXX` (hard-linking the output's files into it, for a build
-   that carries most of them over). A build that publishes nothing leaves the
-   spare as it was, and keeps that copy, as far as it got, as the spare
-   -> killed here: `output` and the spare untouched; the next build removes the copy;
+   publish: list the spare's files and hard-link into it each file of `output`
+   it lacks, or, without a spare, make a new `.<output>.new-XXXX` (hard-linking
+   the output's files into it, for a build that carries most of them over). A
+   build that publishes nothing takes out of the spare what was linked into it,
+   and keeps that copy, as far as it got, as the spare
+   -> killed here: `output` untouched, the spare too but for files of `output`
+   linked into it; the next build removes the copy;
 4. take the spare on the first file put, deleting its manifest first so that a
    half-updated spare is never trusted; write every file that is not already
    there with its bytes, or hard-link it from `output` when it has the bytes the
