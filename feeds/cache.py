@@ -564,6 +564,10 @@ class Store:
         except (ValueError, EOFError, TypeError):
             return None
 
+    def has_build(self, output: str) -> bool:
+        """Whether `save_build` stored something for `output` (not read, nor checked)."""
+        return os.path.isfile(self._build_file(output))
+
     def save_build(self, output: str, record: bytes) -> None:
         """Keep `record` (`build_record`) for the next build of `output`: a file beside the
         database, not a row in it (tens of MB at 100,000 articles, which a transaction would

@@ -594,13 +594,17 @@ class _Build:
         # the store keeps for few: every file is parsed again, by the workers, as in a first
         # build, which also write the pages (a warm store and no output: twice as fast).
         parse_all = publish_to and starts_blank(output)
+        # A build of this output with these settings is remembered: most files will be the same
+        # again, and start as links to the output's (without a spare). Else (other settings, a
+        # new version) they would nearly all be replaced.
+        carrying = self.store.persistent and self.store.has_build(str(output))
         with contextlib.ExitStack() as stack:
             publication = None
             if publish_to and not parse_all:
                 # Opened first: a process of its own lists the spare, or links the output's files
                 # into a new folder, while this one reads the sources and finds what changed.
                 # A build that publishes nothing leaves it untaken.
-                publication = stack.enter_context(Publication(output, carrying=True))
+                publication = stack.enter_context(Publication(output, carrying=carrying))
             sources = find_sources(self.settings.articles, frozenset(READERS))
             self.sources = sources
             if self.workers > 1 and len(sources) >= SERIAL_BELOW and (parse_all or not self.store.has_parsed()):
@@ -621,7 +625,7 @@ class _Build:
             if publish_to and (publication is None or publication.closed):  # a patch that did not work out used it
                 # Opened before parsing: the workers render the page of each article they parse,
                 # which goes into the new output right away instead of through the cache and back.
-                publication = stack.enter_context(Publication(output, carrying=True))
+                publication = stack.enter_context(Publication(output, carrying=carrying))
             self.shared = publication.shared_folder if publication is not None else None
             stack.callback(self.stop_workers)  # first: they may be writing into the publication's folder
             parsed, fresh = self.parse(sources, stamps, hashes, publication)

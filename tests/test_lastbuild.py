@@ -158,6 +158,29 @@ def test_a_rebuild_that_changes_nothing_keeps_the_copy_it_began_as_the_spare(
     assert_as_clean(site, report, tmp_path, groupings)
 
 
+def test_a_build_with_other_settings_does_not_copy_the_output_it_will_replace(
+    site: Settings, tmp_path: Path, groupings: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing remembered of this output with these settings: nearly every file will differ,
+    so the new tree starts empty, not as links to the old files, each then replaced."""
+    pipeline.build(site)
+    begun: list[Sequence[str]] = []
+    real = publish._Listing.start
+
+    def start(arguments: Sequence[str]) -> publish._Listing | None:
+        begun.append(arguments)
+        return real(arguments)
+
+    monkeypatch.setattr(publish._Listing, "start", start)
+    retitled = replace(site, title="Other News")
+    report = pipeline.build(retitled)
+    assert begun == []  # no spare to list, and no copy
+    assert report.parsed == N
+    assert_as_clean(retitled, report, tmp_path, groupings)
+    assert pipeline.build(retitled).unchanged
+    assert [arguments[0] for arguments in begun] == ["--link"]  # remembered now: a copy begins
+
+
 REGROUPED = {  # it leaves its places in the feeds and takes others, moving no other article
     "the time": lambda text: text.replace("6:28 pm", "7:28 pm"),
     "the zone": lambda text: text.replace("6:28 pm UTC", "1:28 pm EST"),  # the same instant
