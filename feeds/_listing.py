@@ -18,6 +18,7 @@ import signal
 import stat
 import sys
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 
 _stopping: list[int] = []  # the signals asking it to stop (`main`)
 LINKED_NEXT = b"-2\0\0"  # written between the files found in TO and those linked into it
@@ -39,8 +40,8 @@ def listing(root: str) -> Iterator[tuple[int, bytes]]:
                 yield (info.st_mtime_ns if stat.S_ISREG(info.st_mode) else -1), path
 
 
-def linked(source: str, target: str, written_by: int, leave_out: frozenset[bytes],
-           there: frozenset[bytes] = frozenset()) -> Iterator[tuple[int, bytes]]:
+def linked(source: str, target: str, written_by: int, leave_out: AbstractSet[bytes],
+           there: AbstractSet[bytes] = frozenset()) -> Iterator[tuple[int, bytes]]:
     """Hard-link every regular file below `source` into the existing folder `target`, but the
     top-level names `leave_out` and the paths `there` (in `target` already), making its
     folders; (modification time in ns, path) of each file linked, as `lstat` finds it in
@@ -87,12 +88,12 @@ def linked(source: str, target: str, written_by: int, leave_out: frozenset[bytes
 def topped_up(source: str, target: str, written_by: int,
               leave_out: frozenset[bytes]) -> Iterator[tuple[int, bytes] | None]:
     """`listing(target)`, then None, then `linked` for every file of `source` not in `target`."""
-    there = set()
+    there: set[bytes] = set()
     for mtime, path in listing(target):
         there.add(path)
         yield mtime, path
     yield None
-    yield from linked(source, target, written_by, leave_out, frozenset(there))
+    yield from linked(source, target, written_by, leave_out, there)
 
 
 def _die_with_parent() -> None:

@@ -638,8 +638,7 @@ class _Groundwork:
         if self._linked_from(links):
             trusted.update(_trusted(self.spare, linked, previous, links.written_by))
         else:
-            for path, _ in linked:
-                os.unlink(self.spare / path)
+            _drop(self.spare, (path for path, _ in linked))
         return _Tree(self.spare, trusted, links)
 
     def _linked_from(self, links: _Linker) -> bool:
@@ -701,20 +700,12 @@ class _Listing:
         """The files it found and those it linked, once it is done; None if it failed."""
         if self._listing.closed:
             return self._found
-        with self._listing:
-            if self._process.wait() != 0:
-                return None
-            try:
-                self._listing.seek(0)
-                found = _listed(self._listing.read())
-            except (OSError, ValueError):
-                return None
-        for n, (path, mtime) in enumerate(found):
-            if (path, mtime) == _LINKED_NEXT:
-                self._found = found[:n], found[n + 1:]
-                break
-        else:
-            self._found = found, []
+        listing = self._read(self._process.wait())
+        if listing is None:
+            return None
+        found, linked = _split(listing)
+        with contextlib.suppress(ValueError):  # cut short: None
+            self._found = _listed(found), _listed(linked or b"")
         return self._found
 
     def abandon(self) -> _Linked | None:
@@ -725,21 +716,39 @@ class _Listing:
         code = self._process.wait()
         if self._listing.closed:  # read already (`result`)
             return None if self._found is None else _Linked(self._found[1])
+        if code == -signal.SIGTERM:
+            self._listing.close()
+            return _Linked([])  # stopped before it began
+        listing = self._read(code)
+        if listing is None:
+            return None
+        # Only what follows the mark is read: the files found before it are a hundred thousand.
+        _, linked = _split(listing)
+        return _Linked(linked or [])
+
+    def _read(self, code: int) -> bytes | None:
+        """What it wrote, if it ended well (`code`); the file is closed either way."""
         with self._listing:
-            if code == -signal.SIGTERM:
-                return _Linked([])  # stopped before it began
             if code != 0:
                 return None
             try:
                 self._listing.seek(0)
-                listing = self._listing.read()
+                return self._listing.read()
             except (OSError, ValueError):
                 return None
-        # Only what follows the mark: the files found before it are a hundred thousand.
-        marked = listing.find(b"\0" + _listing_module.LINKED_NEXT) + 1
-        if not marked and not listing.startswith(_listing_module.LINKED_NEXT):
-            return _Linked([])  # stopped before it linked any
-        return _Linked(listing[marked + len(_listing_module.LINKED_NEXT):])
+
+
+def _split(listing: bytes) -> tuple[bytes, bytes | None]:
+    """A listing process's output: the files it found, and (after `_listing.LINKED_NEXT`, if
+    written) those it linked."""
+    mark = _listing_module.LINKED_NEXT
+    if listing.startswith(mark):
+        at = 0
+    else:
+        at = listing.find(b"\0" + mark) + 1  # after the NUL that ends the record before it
+        if not at:
+            return listing, None
+    return listing[:at], listing[at + len(mark):]
 
 
 class _Linked:
@@ -759,9 +768,6 @@ class _Linked:
         except ValueError:
             return None
         return [path for path, _ in linked]
-
-
-_LINKED_NEXT = ("", -2)  # as `_listed` reads `_listing.LINKED_NEXT`
 
 
 def _regular_file(path: Path) -> os.stat_result | None:
