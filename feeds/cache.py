@@ -163,10 +163,6 @@ class Record:
     summary: bytes
     content: bytes
 
-    @property
-    def light_crc(self) -> int:
-        return zlib.crc32(self.light)
-
     def __reduce__(self) -> tuple[Any, tuple[bytes, bytes, bytes]]:
         # Every parse result crosses from a worker process: pickled as its three values, a
         # record costs 5 µs where a slotted dataclass's own state handling costs 15.
@@ -483,9 +479,12 @@ class Store:
 
     def put_light(self, entries: Sequence[tuple[bytes, Record]]) -> None:
         """The light part of parse results: what grouping needs, found by `light`."""
+        self.put_lights((key, r.light) for key, r in entries)
+
+    def put_lights(self, lights: Iterable[tuple[bytes, bytes]]) -> None:
+        """(parse key, light record) of parse results (`put_light`)."""
         with _guarded():
-            self._db.executemany("INSERT OR REPLACE INTO light VALUES (?, ?, ?)",
-                                 ((key, r.light_crc, r.light) for key, r in entries))
+            _insert_lights(self._db, lights)
 
     def put_texts(self, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
         """(key, summary, content) of articles whose light part is stored: what `texts` finds."""
@@ -627,16 +626,24 @@ def _apply(values: dict[Any, Any], changes: Iterable[tuple[Any, Any]]) -> None:
             values[key] = value
 
 
-def put_texts_at(path: Path, *, durable: bool, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
-    """`Store.put_texts` into the store at `path` (`Store.path`) through a connection of its own,
-    committed: from another thread or process, while the store's own connection does not write."""
+def put_parsed_at(path: Path, *, durable: bool, lights: Iterable[tuple[bytes, bytes]],
+                  texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:
+    """`Store.put_lights` and `Store.put_texts` into the store at `path` (`Store.path`) through a
+    connection of its own, committed: from another thread or process, while the store's own
+    connection does not write."""
     with _guarded():
         db = _connect(path, durable=durable)
         try:
+            _insert_lights(db, lights)
             _insert_texts(db, texts)
             db.commit()
         finally:
             db.close()
+
+
+def _insert_lights(db: sqlite3.Connection, lights: Iterable[tuple[bytes, bytes]]) -> None:
+    db.executemany("INSERT OR REPLACE INTO light VALUES (?, ?, ?)",
+                   ((key, zlib.crc32(light), light) for key, light in lights))
 
 
 def _insert_texts(db: sqlite3.Connection, texts: Iterable[tuple[bytes, bytes, bytes]]) -> None:

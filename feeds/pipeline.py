@@ -78,7 +78,7 @@ from feeds.publish import MANIFEST, Publication, Published, Reused, Written, rea
 from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source, read_stamped
 from feeds.render import FeedFormat, Rendered, feed_file, render_archive, render_feeds
-from feeds.spill import Spill, Target, Where, append, read
+from feeds.spill import Place, Spill, Target, Where, append, read, read_lights
 
 _T = TypeVar("_T")
 FeedRenderer = Callable[[Iterable[Feed], Settings], Iterable[Rendered]]
@@ -90,8 +90,7 @@ RENDER_SERIAL_BELOW = 200  # feed documents rendered here before the rest go to 
 _RENDER_CHUNK = 16  # feed documents per task sent to a render worker: each task costs a worker ~3 ms more
 _RENDER_AHEAD = 4  # render tasks in flight per worker: bounds the hydrated entries held at once
 _READ_STEP = 1000  # progress is reported every this many files while reading
-_PUT_EVERY = 1000  # parse results handed to the cache at once
-_COMMIT_EVERY = 10_000  # parse results per transaction: another build sharing the cache waits for one
+_PUT_EVERY = 1000  # parse results put in the spill at once
 _KIND_ORDER = {FeedKind.ALL: 0, FeedKind.CATEGORY: 1, FeedKind.AUTHOR: 2}  # of `group`'s feeds
 _GC_THRESHOLDS = (100_000, 20, 100)  # the cyclic collector's in a worker process (see `_no_collections`)
 _PAGE_STEP = 256  # article pages whose text is fetched from the store at once
@@ -381,10 +380,11 @@ def _worker_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
     return pool
 
 
-def _keep_texts(store: Path, durable: bool, spill: Target, places: list[tuple[bytes, Where]]) -> None:
-    """`_Build.keep_texts` in a worker process: the text read from the build's spill and stored
-    through a connection of its own."""
-    cache.put_texts_at(store, durable=durable, texts=read(spill, places))
+def _keep_parsed(store: Path, durable: bool, spill: Target, lights: list[Place],
+                 texts: list[tuple[bytes, Where]]) -> None:
+    """`_Build.keep_parsed` in a worker process: the light records and the text read from the
+    build's spill and stored through a connection of its own."""
+    cache.put_parsed_at(store, durable=durable, lights=read_lights(spill, lights), texts=read(spill, texts))
 
 
 def _started() -> None:
@@ -430,11 +430,23 @@ def _written_or_not(into: str, file: Rendered, *, again: bool = False) -> Render
 
 class _Made:
     """What a build's feed documents and pages came from: every key used, and (key, path) of
-    each file rendered now (the store learns its digest once it is published)."""
+    each file rendered now (the store learns its digest once it is published); and the
+    articles whose page it published."""
 
     def __init__(self) -> None:
         self.keys: list[bytes] = []
         self.rendered: list[tuple[bytes, str]] = []
+        self.pages = _Pages(shown=frozenset(), as_parsed={}, articles=[])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Pages:
+    """The articles a full build publishes a page of (`articles`), as parsed: a page shows
+    its article as parsed, not as grouped (see `page_key`)."""
+
+    shown: frozenset[str]  # the sources of the articles grouping published
+    as_parsed: Mapping[str, Article | None]  # every source -> its article as parsed
+    articles: list[Article]  # newest first
 
 
 @dataclass(slots=True, kw_only=True)
@@ -561,8 +573,8 @@ class _Build:
         self.shared: str | None = None  # the new output's folder, when the workers may write into it
         self.parsed_early = 0  # files a patch that did not work out parsed (and stored) before the full build
         self.parsed_again = 0  # files parsed again for their text, which the store did not keep (`texts`)
-        self.spill: Spill | None = None  # the text of the files parsed, until `keep_texts`
-        self.keeping: Future[None] | None = None  # `keep_texts` in a worker or a thread, until it is done
+        self.spill: Spill | None = None  # what the files parsed gave, until `keep_parsed`
+        self.keeping: Future[None] | None = None  # `keep_parsed` in a worker or a thread, until it is done
         self.sources: Sequence[Source] = ()  # every source found
 
     def worker_pool(self) -> ProcessPoolExecutor:
@@ -630,34 +642,30 @@ class _Build:
             stack.callback(self.stop_workers)  # first: they may be writing into the publication's folder
             parsed, fresh = self.parse(sources, stamps, hashes, publication)
             self.store.commit()
+            self.keep_lights()
             self.progress.stage(Stage.GROUP, None)
             grouped = group([p.article for p in parsed if p.article is not None], self.settings)
             if publication is not None:
-                # Before `keep_texts` writes, which would make it wait; none into a blank tree,
+                # Before `keep_parsed` writes, which would make it wait; none into a blank tree,
                 # which has no file to keep: each would be rendered here, one by one, not by the
-                # workers. The text is kept apart, while this process hydrates and renders the feeds.
+                # workers. What was parsed is kept apart, while this process hydrates and renders the feeds.
                 known = self.store.published() if self.shared is None else PublishedFiles({})
                 if self.store.persistent:
-                    self.keep_texts(grouped, apart=True)
-            feeds = self.hydrate_feeds(grouped.feeds)
-            diagnostics = _sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics))
-            report = BuildReport(found=len(sources), published=len(grouped.published), diagnostics=diagnostics,
-                                 feeds=feeds, output=None, parsed=fresh + self.parsed_early + self.parsed_again)
+                    self.keep_parsed(grouped, apart=True)
+            self.full = {}  # not what a patch that did not work out fetched: it grouped otherwise
             if publication is None:
-                self.keep_texts(grouped)
+                self.keep_parsed(grouped)
                 self.store.commit()
-                return report
+                return self.report(sources, parsed, grouped, fresh)
 
             made = _Made()
-            shown = {a.source for a in grouped.published}
-            self.drop_early_pages(shown, publication)
-            # A page shows its article as parsed, not as grouped (see `page_key`).
-            as_parsed = {p.source: p.article for p in parsed}
-            pages = [article for a in grouped.published if (article := as_parsed[a.source]) is not None]
-            files = self.render(feeds, pages, grouped.members, known, made)
-            self.progress.stage(Stage.RENDER, (len(FeedFormat) + 1) * len(feeds) + len(pages) - len(self.early))
+            files = self.render(grouped, parsed, known, made, publication)
+            self.progress.stage(Stage.RENDER, (len(FeedFormat) + 1) * len(grouped.feeds) + len(grouped.published)
+                                - len(self.early))
             for file in _reported(files, self.progress):
                 publication.put(file)
+            pages = made.pages
+            report = self.report(sources, parsed, grouped, fresh)
             self.kept()  # before its worker stops: a task not started yet would be cancelled
             self.stop_workers()
             self.drop_spill()  # before the flush
@@ -677,11 +685,11 @@ class _Build:
                 with contextlib.suppress(CacheError):
                     self.store.collect(self.keys.values(), made.keys)
                 moved = {a.source: (cache.encode_time(a.published), cache.encode_time(a.updated))
-                         for a in grouped.published if a is not as_parsed[a.source]}
+                         for a in grouped.published if a is not pages.as_parsed[a.source]}
                 beyond = [grouped.members[f.path][len(f.entries):len(f.entries) + BEYOND] for f in grouped.feeds]
                 return self.record_for_next_build(sources, hashes, report, moved,
-                                                  frozenset(as_parsed).difference(shown), grouped.index, beyond,
-                                                  manifest=manifest)
+                                                  frozenset(pages.as_parsed).difference(pages.shown), grouped.index,
+                                                  beyond, manifest=manifest)
 
             published, record = self.swap_in(publication, keep)
         if self.store.persistent:
@@ -689,6 +697,13 @@ class _Build:
                 self.remember(record)
                 self.store.commit()
         return replace(report, output=published, parsed=fresh + self.parsed_early + self.parsed_again)
+
+    def report(self, sources: Sequence[Source], parsed: Sequence[Parsed], grouped: Grouped, fresh: int) -> BuildReport:
+        """What a full build found, before it is published: its feeds with their entries' text."""
+        diagnostics = _sorted((*(d for p in parsed for d in p.diagnostics), *grouped.diagnostics))
+        return BuildReport(found=len(sources), published=len(grouped.published), diagnostics=diagnostics,
+                           feeds=self.hydrate_feeds(grouped.feeds), output=None,
+                           parsed=fresh + self.parsed_early + self.parsed_again)
 
     def swap_in(self, publication: Publication, keep: Callable[[bytes], _T]) -> tuple[Published, _T]:
         """`publication.finish()`, in a thread, while this one stores what the next build needs
@@ -780,7 +795,7 @@ class _Build:
         outcomes = parse_many(jobs, self.settings, workers=self.workers, progress=self.progress,
                               pool=self.worker_pool, pages=publication is not None,
                               into=self.shared, spill=self.spilling().target if missing else None)
-        for n, (i, (digest, record, page, stamp, where)) in enumerate(zip(missing, outcomes, strict=True), 1):
+        for i, (digest, record, page, stamp, where) in zip(missing, outcomes, strict=True):
             name = sources[i].name
             hashes[i] = digest
             if stamps[i] is None:
@@ -800,18 +815,16 @@ class _Build:
             if len(batch) >= _PUT_EVERY:
                 self.put(batch)
                 batch.clear()
-            if n % _COMMIT_EVERY == 0:
-                self.store.commit()  # keeps what is parsed, and lets other builds at the cache between
         self.put(batch)
         found = [p for p in results if p is not None]
         assert len(found) == len(sources), "a source was neither found nor parsed"
         return found, len(missing)
 
     def put(self, batch: Sequence[tuple[bytes, Record]]) -> None:
-        """Parse results: the light part into the store, the text into the spill (`keep_texts`),
-        unless a worker put it there."""
-        self.store.put_light(batch)
+        """Parse results into the spill until `keep_parsed` stores them: the light part, and the
+        text unless a worker put it there."""
         spill = self.spilling()
+        spill.add_lights([(key, record.light) for key, record in batch])
         spill.add([(key, record) for key, record in batch if key not in spill])
 
     def spilling(self) -> Spill:
@@ -819,11 +832,11 @@ class _Build:
             self.spill = Spill(self.store.folder)
         return self.spill
 
-    def keep_texts(self, grouped: Grouped, *, apart: bool = False) -> None:
-        """Store the text, parsed by this build, of the articles later builds render from the
-        store: the feeds' entries and the members kept after them (`LastBuild.beyond`), or
-        every article when archives are made. A later build parses the file of any other again
-        if it needs its text (`texts`).
+    def keep_parsed(self, grouped: Grouped, *, apart: bool = False) -> None:
+        """Store what this build parsed: the light record of every file, and the text of the
+        articles later builds render from the store: the feeds' entries and the members kept
+        after them (`LastBuild.beyond`), or every article when archives are made. A later build
+        parses the file of any other again if it needs its text (`texts`).
 
         `apart`: through a connection of its own, while this one goes on (`self.keeping`):
         in a worker process where the workers run and can read the spill (they wait for the
@@ -838,13 +851,28 @@ class _Build:
             kept = (a for f in grouped.feeds for a in grouped.members[f.path][:len(f.entries) + BEYOND])
         keys = sorted({key for a in kept if (key := self.keys.get(a.source)) is not None and key in self.spill})
         spill, store, durable = self.spill, self.store.path, self.store.persistent
+        self.kept()  # the light records, if `keep_lights` took them: one connection writes at a time
+        lights = spill.take_lights()
         if not apart:
+            self.store.put_lights(spill.lights(lights))
             self.store.put_texts(spill.texts(keys))
         elif self.pool is not None and (target := spill.target) is not None:
-            self.keeping = self.pool.submit(_keep_texts, store, durable, target, spill.places(keys))
+            self.keeping = self.pool.submit(_keep_parsed, store, durable, target, lights, spill.places(keys))
         else:
-            self.keeping = _in_a_thread(lambda: cache.put_texts_at(store, durable=durable, texts=spill.texts(keys)),
-                                        "feeds-keep-texts")
+            self.keeping = _in_a_thread(
+                lambda: cache.put_parsed_at(store, durable=durable, lights=spill.lights(lights),
+                                            texts=spill.texts(keys)),
+                "feeds-keep-parsed")
+
+    def keep_lights(self) -> None:
+        """Start storing the light records of what this build parsed, where worker processes
+        parsed it, in one of them: they wait while this process groups (`keep_parsed` then
+        stores the text that later builds need)."""
+        if self.spill is None or self.pool is None or not self.store.persistent:
+            return
+        if (target := self.spill.target) is not None:
+            self.keeping = self.pool.submit(_keep_parsed, self.store.path, self.store.persistent, target,
+                                            self.spill.take_lights(), [])
 
     def drop_spill(self) -> None:
         """Close the spill once the text kept is stored: its pages are then freed unwritten.
@@ -856,11 +884,11 @@ class _Build:
             self.spill = None
 
     def kept(self) -> None:
-        """Wait for `keep_texts` apart, if it runs; whether it worked is no matter."""
+        """Wait for `keep_parsed` apart, if it runs; whether it worked is no matter."""
         if self.keeping is not None:
             wait([self.keeping])
 
-    def drop_early_pages(self, shown: set[str], publication: Publication) -> None:
+    def drop_early_pages(self, shown: frozenset[str], publication: Publication) -> None:
         """Take back the pages put while parsing of the articles grouping left out (a duplicate
         id): those whose source is not `shown`."""
         for source in [source for source in self.early if source not in shown]:
@@ -922,12 +950,16 @@ class _Build:
 
     def hydrate_feeds(self, feeds: Sequence[Feed]) -> tuple[Feed, ...]:
         """The feeds with their entries' text back: the only full articles held at once."""
-        entries = {a.source: a for feed in feeds for a in feed.entries}
-        texts = self.texts(list(entries.values()))
-        full = {source: replace(a, summary=texts[source][0], content_html=texts[source][1])
-                for source, a in entries.items()}
-        self.full = full
-        return tuple(replace(feed, entries=tuple(full[a.source] for a in feed.entries)) for feed in feeds)
+        return tuple(map(self.hydrated_feed, feeds))
+
+    def hydrated_feed(self, feed: Feed) -> Feed:
+        """`feed` with its entries' text back, fetched for those not fetched yet (`self.full`)."""
+        need = [a for a in feed.entries if a.source not in self.full]
+        if need:
+            texts = self.texts(need)
+            for a in need:
+                self.full[a.source] = replace(a, summary=texts[a.source][0], content_html=texts[a.source][1])
+        return replace(feed, entries=tuple(self.full[a.source] for a in feed.entries))
 
     def hydrated(self, articles: Sequence[Article], step: int = 256) -> Iterator[Article]:
         """`articles` with their text, fetched `step` at a time."""
@@ -947,18 +979,28 @@ class _Build:
 
     # -- render --------------------------------------------------------------------------------
 
-    def render(self, feeds: Sequence[Feed], pages: Sequence[Article], members: Mapping[str, Sequence[Article]],
-               known: PublishedFiles, made: _Made) -> Iterator[_Output]:
+    def render(self, grouped: Grouped, parsed: Sequence[Parsed], known: PublishedFiles, made: _Made,
+               publication: Publication) -> Iterator[_Output]:
         """Every output file not put while parsing, lazily: each feed's documents, then the
-        site's pages, then the pages of `pages` (articles as parsed). A feed document or an
-        article page whose key the last build published (`known`) is `Reused`: publish keeps
-        that file, or asks for its bytes after all."""
-        page_keys = [self.page_key(a) for a in pages]
+        site's pages, then the page of each article published (`made.pages`). A feed document
+        or an article page whose key the last build published (`known`) is `Reused`: publish
+        keeps that file, or asks for its bytes after all.
+
+        The feeds' keys are made as their jobs come, each feed's entries given their text as
+        its job is made: the first jobs go to the workers before the last are made. The pages
+        are found while the workers render the last feed documents."""
+        def find_pages() -> None:
+            shown = frozenset(a.source for a in grouped.published)
+            self.drop_early_pages(shown, publication)
+            as_parsed = {p.source: p.article for p in parsed}
+            made.pages = _Pages(shown=shown, as_parsed=as_parsed, articles=[
+                article for a in grouped.published if (article := as_parsed[a.source]) is not None])
+
+        yield from self.rendered(self.feed_jobs(grouped.feeds, grouped.members), known, made, meanwhile=find_pages)
+        yield from site_pages(grouped.feeds, self.settings)
+        page_keys = [self.page_key(a) for a in made.pages.articles]
         made.keys += (key for key in page_keys if key is not None)
-        # The feeds' keys as their jobs come: the first go to the workers before the last are made.
-        yield from self.rendered(self.feed_jobs(feeds, members), known, made)
-        yield from site_pages(feeds, self.settings)
-        yield from self.article_pages(pages, page_keys, known, made)
+        yield from self.article_pages(made.pages.articles, page_keys, known, made)
 
     def article_pages(self, articles: Sequence[Article], keys: Sequence[bytes | None],
                       known: PublishedFiles, made: _Made) -> Iterator[_Output]:
@@ -1004,7 +1046,7 @@ class _Build:
         for feed in feeds:
             keys = self.render_keys(feed, _RENDERER_NAMES, feed.entries, skip=("entries",))
             for key, renderer in zip(keys, FEED_RENDERERS, strict=True):
-                yield key, partial(_FeedJob, feed=feed, renderer=renderer)
+                yield key, partial(self.feed_job, feed, renderer)
             if not self.settings.archives:
                 continue
             for page in archive_pages(members[feed.path], self.settings.entries_per_feed):
@@ -1015,15 +1057,19 @@ class _Build:
                                       skip=("entries", "total"))
                 yield key, partial(self.archive_job, feed, page)
 
+    def feed_job(self, feed: Feed, renderer: FeedRenderer) -> _FeedJob:
+        return _FeedJob(feed=self.hydrated_feed(feed), renderer=renderer)
+
     def archive_job(self, feed: Feed, page: ArchivePage) -> _FeedJob:
         # render_archive reads the page's entries, never the feed's: they need not travel.
         return _FeedJob(feed=replace(feed, entries=()), page=replace(page, entries=tuple(self.hydrated(page.entries))))
 
-    def rendered(self, jobs: Iterable[tuple[bytes, Callable[[], _FeedJob]]],
-                 known: PublishedFiles, made: _Made) -> Iterator[_Output]:
+    def rendered(self, jobs: Iterable[tuple[bytes, Callable[[], _FeedJob]]], known: PublishedFiles, made: _Made, *,
+                 meanwhile: Callable[[], None] = lambda: None) -> Iterator[_Output]:
         """The files of each job in order: `Reused` when the last build published them (`known`),
         else rendered -- here for the first `RENDER_SERIAL_BELOW` (unless the worker processes
-        already run), then in them, a bounded number of jobs ahead of the files yielded."""
+        already run), then in them, a bounded number of jobs ahead of the files yielded.
+        `meanwhile` is called once every job is made, before the last files are waited for."""
         ahead = max(1, self.workers) * _RENDER_AHEAD * _RENDER_CHUNK  # jobs whose files wait to be yielded
         window: deque[tuple[bytes, _Files]] = deque()
         chunk = _Chunk()
@@ -1047,25 +1093,31 @@ class _Build:
                 chunk.jobs.append(make())
                 window.append((key, _Slot(chunk, len(chunk.jobs) - 1)))
                 if len(chunk.jobs) >= _RENDER_CHUNK:
-                    chunk.future = pool.submit(_render_chunk, chunk.jobs, self.shared)
+                    self.send(chunk, pool)
                     chunk = _Chunk()
             while window and (len(window) > ahead or not isinstance(window[0][1], _Slot)):
-                yield from self.settle(window.popleft(), pool, chunk, made)
+                yield from self.settle(window.popleft(), pool, made)
+            if chunk.future is not None:  # sent by `settle`: the next jobs go in another
+                chunk = _Chunk()
+        if chunk.jobs and chunk.future is None:  # the last, partial chunk
+            self.send(chunk, pool)
+        meanwhile()
         while window:
-            yield from self.settle(window.popleft(), pool, chunk, made)
+            yield from self.settle(window.popleft(), pool, made)
 
-    def settle(self, item: tuple[bytes, _Files], pool: ProcessPoolExecutor | None,
-               last: _Chunk, made: _Made) -> tuple[_Output, ...]:
+    def send(self, chunk: _Chunk, pool: ProcessPoolExecutor | None) -> None:
+        assert pool is not None, "a chunk without a pool"
+        chunk.future = pool.submit(_render_chunk, chunk.jobs, self.shared)
+
+    def settle(self, item: tuple[bytes, _Files], pool: ProcessPoolExecutor | None, made: _Made) -> tuple[_Output, ...]:
         """The files of a window item, waiting for its worker if need be."""
         key, value = item
         if not isinstance(value, _Slot):
             return value
-        chunk = value.chunk
-        if chunk.future is None:  # the last, partial chunk
-            assert chunk is last, "an unsent chunk that is not the last"
-            assert pool is not None, "a chunk without a pool"
-            chunk.future = pool.submit(_render_chunk, chunk.jobs, self.shared)
-        files = chunk.future.result()[value.index]
+        if value.chunk.future is None:  # the chunk being filled, behind many files reused
+            self.send(value.chunk, pool)
+        assert value.chunk.future is not None
+        files = value.chunk.future.result()[value.index]
         made.rendered += ((key, f.path) for f in files)
         return files
 

@@ -1,5 +1,5 @@
 """The text of the articles a build parses, held on disk until the build knows which of it
-to keep.
+to keep; and their light records, until the build stores them.
 
 Most articles are rendered once, as the pages the workers write while parsing, and never
 again: only the feeds' entries, the few members after them (and, with archives, every
@@ -7,6 +7,10 @@ article) are rendered by later builds from the cache. So a build writes the text
 parses here, one sequential write per batch, and stores in the cache only the text of what
 later builds will render (`Store.put_texts`). A database row of text costs ten times more than
 its bytes here, and most of them would be written to disk for nothing.
+
+The light records wait here too: stored while the workers parse, they would take the build
+process's time from the workers' two cores; stored once parsing is done, they take a worker's
+time while the build process groups (`read_lights`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from feeds.cache import CacheError, Record
 
 Where = tuple[int, int, int]
 """Where a text is in the spill: the offset of its summary, the summary's length, the content's."""
+Place = tuple[bytes, int, int]
+"""Where a light record is in the spill: its parse key, its offset, its length."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,7 @@ class Spill:
         except OSError as e:
             raise CacheError(f"cannot create a temporary file in {folder}: {e.strerror}", corrupt=False) from e
         self._where: dict[bytes, Where] = {}
+        self._lights: list[Place] = []
 
     @property
     def target(self) -> Target | None:
@@ -69,6 +76,28 @@ class Spill:
         except OSError as e:
             raise CacheError(f"cannot write the build's temporary file: {e.strerror}", corrupt=False) from e
         self._where.update(zip((key for key, _ in entries), wheres, strict=True))
+
+    def add_lights(self, lights: Sequence[tuple[bytes, bytes]]) -> None:
+        """Keep these (parse key, light record) until the build stores them (`take_lights`)."""
+        if not lights:
+            return
+        try:
+            offset = _write_at_end(self._file.fileno(), b"".join(light for _, light in lights))
+        except OSError as e:
+            raise CacheError(f"cannot write the build's temporary file: {e.strerror}", corrupt=False) from e
+        for key, light in lights:
+            self._lights.append((key, offset, len(light)))
+            offset += len(light)
+
+    def take_lights(self) -> list[Place]:
+        """Where each light record added and not taken yet is, in the order added: to be read
+        with `lights` or, in another process, `read_lights`."""
+        taken, self._lights = self._lights, []
+        return taken
+
+    def lights(self, places: Sequence[Place]) -> Iterator[tuple[bytes, bytes]]:
+        """(parse key, light record) at each of `places` (`take_lights`)."""
+        return _lights(self._file.fileno(), places)
 
     def note(self, key: bytes, where: Where) -> None:
         """Keep the text another process appended (`append`) as that of `key`."""
@@ -118,6 +147,19 @@ def read(target: Target, places: Sequence[tuple[bytes, Where]]) -> Iterator[tupl
         os.close(fd)
 
 
+def read_lights(target: Target, places: Sequence[Place]) -> Iterator[tuple[bytes, bytes]]:
+    """(parse key, light record) at each of `places` (`Spill.take_lights`) in the spill
+    `target`, read by another process; raises as `read` does."""
+    try:
+        fd = _open(target, os.O_RDONLY)
+    except OSError as e:
+        raise CacheError(f"cannot open the build's temporary file: {e.strerror}", corrupt=False) from e
+    try:
+        yield from _lights(fd, places)
+    finally:
+        os.close(fd)
+
+
 def _open(target: Target, flags: int) -> int:
     """The spill `target` opened with `flags`; OSError when it cannot be, or is another file."""
     fd = os.open(target.path, flags | os.O_CLOEXEC)
@@ -134,15 +176,21 @@ def _texts(fd: int, places: Iterable[tuple[bytes, Where]]) -> Iterator[tuple[byt
         yield key, data[:summary], data[summary:]
 
 
+def _lights(fd: int, places: Iterable[Place]) -> Iterator[tuple[bytes, bytes]]:
+    # Added a thousand at a time, one after the other: read a window at once, not each.
+    window, start = b"", 0
+    for key, offset, size in places:
+        if not (start <= offset and offset + size <= start + len(window)):
+            window, start = _read_at(fd, max(size, _WINDOW), offset, at_least=size), offset
+        yield key, window[offset - start:offset - start + size]
+
+
+_WINDOW = 1 << 20
+
+
 def _append(fd: int, texts: Sequence[tuple[bytes, bytes]]) -> list[Where]:
-    """One write of `texts` at the end of the file `fd` (open with O_APPEND), and where each is.
-    The system moves to the end and writes at once (other writers wait), and leaves this
-    descriptor's offset at the end of what it wrote."""
-    data = b"".join(part for text in texts for part in text)
-    written = os.write(fd, data)
-    if written != len(data):  # a full disk: what was written is never referred to
-        raise OSError(0, f"wrote {written} of {len(data)} bytes")
-    offset = os.lseek(fd, 0, os.SEEK_CUR) - len(data)
+    """One write of `texts` at the end of the file `fd` (open with O_APPEND), and where each is."""
+    offset = _write_at_end(fd, b"".join(part for text in texts for part in text))
     wheres = []
     for summary, content in texts:
         wheres.append((offset, len(summary), len(content)))
@@ -150,11 +198,22 @@ def _append(fd: int, texts: Sequence[tuple[bytes, bytes]]) -> list[Where]:
     return wheres
 
 
-def _read_at(fd: int, size: int, offset: int) -> bytes:
+def _write_at_end(fd: int, data: bytes) -> int:
+    """One write of `data` at the end of the file `fd` (open with O_APPEND); the offset it went
+    to. The system moves to the end and writes at once (other writers wait), and leaves this
+    descriptor's offset at the end of what it wrote."""
+    written = os.write(fd, data)
+    if written != len(data):  # a full disk: what was written is never referred to
+        raise OSError(0, f"wrote {written} of {len(data)} bytes")
+    return os.lseek(fd, 0, os.SEEK_CUR) - len(data)
+
+
+def _read_at(fd: int, size: int, offset: int, *, at_least: int | None = None) -> bytes:
+    """`size` bytes at `offset`; with `at_least`, as many of them as the file has, if that many."""
     try:
         data = os.pread(fd, size, offset)
     except OSError as e:
         raise CacheError(f"cannot read the build's temporary file: {e.strerror}", corrupt=False) from e
-    if len(data) != size:
+    if len(data) < (size if at_least is None else at_least):
         raise CacheError("the build's temporary file is shorter than what was written to it", corrupt=False)
     return data

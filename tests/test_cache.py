@@ -298,8 +298,8 @@ def test_the_cache_dir_setting(site: Settings, tmp_path: Path) -> None:
 
 @pytest.fixture(params=["in a thread", "in a worker"])
 def keeping(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Where a build keeps the text apart: in a worker process where its workers run (the files
-    parsed there), else in a thread of its own. Each is checked to be the one taken."""
+    """Where a build keeps what it parsed apart: in a worker process where its workers run (the
+    files parsed there), else in a thread of its own. Each is checked to be the one taken."""
     in_a_worker = request.param == "in a worker"
     if in_a_worker:
         monkeypatch.setattr(pipeline, "SERIAL_BELOW", 0)  # workers even for these few files
@@ -312,13 +312,17 @@ def keeping(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(pipeline, "_in_a_thread", thread)
     yield request.param
-    assert ("feeds-keep-texts" in threads) is not in_a_worker
+    assert ("feeds-keep-parsed" in threads) is not in_a_worker
 
 
 def kept_texts(settings: Settings) -> set[bytes]:
     """The parse keys whose text the cache holds."""
+    return kept(settings, "texts")
+
+
+def kept(settings: Settings, table: str) -> set[bytes]:
     with sqlite3.connect(database(settings)) as db:
-        keys = {key for (key,) in db.execute("SELECT key FROM texts")}
+        keys = {key for (key,) in db.execute(f"SELECT key FROM {table}")}
     db.close()
     return keys
 
@@ -341,6 +345,27 @@ def test_the_cache_keeps_the_text_of_what_later_builds_render(site: Settings) ->
     rendered_later = {a.source for f in grouped.feeds for a in grouped.members[f.path][:len(f.entries) + BEYOND]}
     assert len(rendered_later) < N  # the others' text is left out
     assert kept_texts(few) == {keys[source] for source in rendered_later}
+    assert kept(few, "light") == set(keys.values())  # every file's light record
+
+
+@pytest.mark.usefixtures("keeping")
+def test_what_a_build_parsed_is_stored_once_every_file_is_parsed(
+    site: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored while the workers parse, the light records would take the build process's time
+    from them: they wait in the spill, and go into the store once parsing is done (in a worker
+    while this process groups, or with the text)."""
+    stored: list[int] = []
+    keep_lights = pipeline._Build.keep_lights
+
+    def counting(build: pipeline._Build) -> None:
+        stored.append(len(kept(site, "light")))
+        keep_lights(build)
+
+    monkeypatch.setattr(pipeline._Build, "keep_lights", counting)
+    pipeline.build(site)
+    assert stored == [0]
+    assert kept(site, "light") == set(parse_keys(site).values())
 
 
 @pytest.mark.usefixtures("keeping")
@@ -386,26 +411,26 @@ def test_a_text_the_cache_did_not_keep_is_parsed_again(site: Settings, tmp_path:
 
 
 @pytest.mark.usefixtures("keeping")
-def test_a_failure_to_keep_the_text_costs_only_parsing_again(
+def test_a_failure_to_keep_what_was_parsed_costs_only_parsing_again(
     site: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     few = replace(site, entries_per_feed=1)
 
-    def fail(path: Path, *, durable: bool, texts: object) -> None:
+    def fail(path: Path, *, durable: bool, lights: object, texts: object) -> None:
         raise cache.CacheError("the disk is full", corrupt=False)  # in a worker: it comes back pickled
 
     with monkeypatch.context() as patched:
-        patched.setattr(cache, "put_texts_at", fail)  # what keeps the text apart fails
+        patched.setattr(cache, "put_parsed_at", fail)  # what keeps the parse results apart fails
         report = pipeline.build(few)
     assert report.output is not None
     assert snapshot(few.output) == clean_build(few, tmp_path)
-    assert kept_texts(few) == set()
-    # The stamps and the last build were stored all the same: a rebuild does nothing, but
-    # parses the files of the feeds' entries again, for the report's feeds, and keeps them.
+    assert kept_texts(few) == kept(few, "light") == set()
+    # Nothing parsed was kept: a rebuild parses every file again, and keeps it now.
     again = pipeline.build(few)
-    assert again.unchanged
-    entries = {a.source for f in again.feeds for a in f.entries}
-    assert again.parsed == len(entries) == len(kept_texts(few))
+    assert again.parsed == N
+    assert snapshot(few.output) == clean_build(few, tmp_path)
+    assert kept(few, "light") == set(parse_keys(few).values())
+    assert pipeline.build(few).unchanged
     # Another output needs every page's text: it is a first build, which parses every file.
     assert pipeline.build(replace(few, output=few.output.parent / "other")).parsed == N
 

@@ -1,4 +1,5 @@
-"""The spill: the text of a build's parse results, held in an unlinked file until it is kept."""
+"""The spill: the text and light records of a build's parse results, held in an unlinked file
+until they are kept."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from feeds.cache import CacheError, Record
-from feeds.spill import Spill, Target, append, read
+from feeds.spill import Spill, Target, append, read, read_lights
 
 
 def record(summary: bytes, content: bytes) -> Record:
@@ -96,5 +97,38 @@ def test_a_target_that_is_not_the_spill_is_a_cache_error(tmp_path: Path) -> None
             list(read(Target(path=str(other), device=target.device, inode=target.inode), spill.places([b"a"])))
         with pytest.raises(CacheError, match="cannot open"):
             list(read(Target(path=str(tmp_path / "gone"), device=0, inode=0), spill.places([b"a"])))
+    finally:
+        spill.close()
+
+
+@given(st.lists(st.lists(st.binary(max_size=300), max_size=8), max_size=6),
+       st.lists(st.binary(max_size=300), max_size=4))
+def test_light_records_come_back_in_the_order_added(batches: list[list[bytes]], texts: list[bytes]) -> None:
+    spill = Spill(Path(tempfile.gettempdir()))
+    try:
+        target = spill.target
+        assert target is not None, "no /proc/<pid>/fd on this system"
+        added: list[tuple[bytes, bytes]] = []
+        for n, batch in enumerate(batches):
+            lights = [(f"{n}-{i}".encode(), light) for i, light in enumerate(batch)]
+            spill.add_lights(lights)
+            added += lights
+            assert append(target, [(text, text) for text in texts]) is not None  # a worker's, between
+        places = spill.take_lights()
+        assert list(spill.lights(places)) == added
+        assert list(read_lights(target, places)) == added  # as another process reads them
+        assert spill.take_lights() == []  # taken once
+    finally:
+        spill.close()
+
+
+def test_light_records_larger_than_what_is_read_at_once_come_back_whole(tmp_path: Path) -> None:
+    sizes = [10, 1_500_000, 10, 700_000, 700_000, 5]
+    lights = [(bytes([n]), bytes([n + 1]) * size) for n, size in enumerate(sizes)]
+    spill = Spill(tmp_path)
+    try:
+        spill.add_lights(lights[:3])
+        spill.add_lights(lights[3:])
+        assert list(spill.lights(spill.take_lights())) == lights
     finally:
         spill.close()
