@@ -36,6 +36,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import pickle
 import select
 import sys
 import threading
@@ -78,7 +79,7 @@ from feeds.publish import MANIFEST, Publication, Published, Reused, Written, rea
 from feeds.readers import READERS, ReadOptions
 from feeds.readers.folder import Source, find_sources, read_source, read_stamped
 from feeds.render import FeedFormat, Rendered, feed_file, render_archive, render_feeds
-from feeds.spill import Place, Spill, Target, Where, append, read, read_lights
+from feeds.spill import Blob, Place, Spill, Target, Where, append, read, read_blob, read_lights
 
 _T = TypeVar("_T")
 FeedRenderer = Callable[[Iterable[Feed], Settings], Iterable[Rendered]]
@@ -417,6 +418,11 @@ def _render_chunk(jobs: Sequence[_FeedJob], into: str | None) -> list[tuple[Rend
     if into is None:
         return list(rendered)
     return [tuple(_written_or_not(into, file) for file in files) for files in rendered]
+
+
+def _render_handed(spill: Target, jobs: Blob, into: str | None) -> list[tuple[Rendered | Written, ...]]:
+    """`_render_chunk` of the jobs the build process pickled into its spill (`_Build.send`)."""
+    return _render_chunk(pickle.loads(read_blob(spill, jobs)), into)  # noqa: S301 - the build's own bytes
 
 
 def _written_or_not(into: str, file: Rendered, *, again: bool = False) -> Rendered | Written:
@@ -1106,8 +1112,14 @@ class _Build:
             yield from self.settle(window.popleft(), pool, made)
 
     def send(self, chunk: _Chunk, pool: ProcessPoolExecutor | None) -> None:
+        """The chunk to a worker: through the spill where the workers can read it (a
+        megabyte, which the task queue's pipe takes 3-9 ms to pass), else with the task."""
         assert pool is not None, "a chunk without a pool"
-        chunk.future = pool.submit(_render_chunk, chunk.jobs, self.shared)
+        if (target := self.spilling().target) is not None:
+            jobs = self.spilling().add_blob(pickle.dumps(chunk.jobs, pickle.HIGHEST_PROTOCOL))
+            chunk.future = pool.submit(_render_handed, target, jobs, self.shared)
+        else:
+            chunk.future = pool.submit(_render_chunk, chunk.jobs, self.shared)
 
     def settle(self, item: tuple[bytes, _Files], pool: ProcessPoolExecutor | None, made: _Made) -> tuple[_Output, ...]:
         """The files of a window item, waiting for its worker if need be."""

@@ -1,5 +1,6 @@
 """The text of the articles a build parses, held on disk until the build knows which of it
-to keep; and their light records, until the build stores them.
+to keep; their light records, until the build stores them; and the render tasks on their way
+to the worker processes.
 
 Most articles are rendered once, as the pages the workers write while parsing, and never
 again: only the feeds' entries, the few members after them (and, with archives, every
@@ -11,6 +12,10 @@ its bytes here, and most of them would be written to disk for nothing.
 The light records wait here too: stored while the workers parse, they would take the build
 process's time from the workers' two cores; stored once parsing is done, they take a worker's
 time while the build process groups (`read_lights`).
+
+A render task (a megabyte of feeds and their entries' text) is read by a worker in one call
+(`read_blob`) rather than from the task queue's pipe, 64 KB at a time, each written by a
+thread of the build process that must get the interpreter lock first.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ Where = tuple[int, int, int]
 """Where a text is in the spill: the offset of its summary, the summary's length, the content's."""
 Place = tuple[bytes, int, int]
 """Where a light record is in the spill: its parse key, its offset, its length."""
+Blob = tuple[int, int]
+"""Where some bytes are in the spill: their offset and their length."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +95,13 @@ class Spill:
         for key, light in lights:
             self._lights.append((key, offset, len(light)))
             offset += len(light)
+
+    def add_blob(self, data: bytes) -> Blob:
+        """Keep `data` for another process to read (`read_blob`)."""
+        try:
+            return _write_at_end(self._file.fileno(), data), len(data)
+        except OSError as e:
+            raise CacheError(f"cannot write the build's temporary file: {e.strerror}", corrupt=False) from e
 
     def take_lights(self) -> list[Place]:
         """Where each light record added and not taken yet is, in the order added: to be read
@@ -156,6 +170,20 @@ def read_lights(target: Target, places: Sequence[Place]) -> Iterator[tuple[bytes
         raise CacheError(f"cannot open the build's temporary file: {e.strerror}", corrupt=False) from e
     try:
         yield from _lights(fd, places)
+    finally:
+        os.close(fd)
+
+
+def read_blob(target: Target, blob: Blob) -> bytes:
+    """The bytes `Spill.add_blob` kept at `blob` in the spill `target`, read by another process;
+    raises as `read` does."""
+    try:
+        fd = _open(target, os.O_RDONLY)
+    except OSError as e:
+        raise CacheError(f"cannot open the build's temporary file: {e.strerror}", corrupt=False) from e
+    try:
+        offset, size = blob
+        return _read_at(fd, size, offset)
     finally:
         os.close(fd)
 

@@ -278,22 +278,27 @@ def test_default_workers_is_the_cores_we_may_use() -> None:
     assert pipeline.default_workers() >= 1
 
 
+@pytest.mark.parametrize("spill_readable", [True, False], ids=["tasks-through-the-spill", "tasks-through-the-queue"])
 def test_feeds_rendered_in_worker_processes_are_the_serial_bytes(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill_readable: bool
 ) -> None:
     serial = pipeline.build(make_settings(corpus, tmp_path / "serial" / "output"), use_cache=False, workers=1)
-    pools: list[object] = []
+    tasks: list[str] = []
     real = ProcessPoolExecutor
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        pools.append(kwargs.get("initializer"))
-        return real(*args, **kwargs)
+    class Counted(real):  # type: ignore[valid-type, misc]  # the class the module names
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            tasks.append(fn.__name__)
+            return super().submit(fn, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", counted)
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", Counted)
     monkeypatch.setattr(pipeline, "RENDER_SERIAL_BELOW", 0)
     monkeypatch.setattr(pipeline, "_RENDER_AHEAD", 1)  # a small window: files wait on workers and go out in order
+    if not spill_readable:  # no /proc: the jobs travel with their tasks
+        monkeypatch.setattr(Spill, "target", property(lambda _: None))
     parallel = pipeline.build(make_settings(corpus, tmp_path / "parallel" / "output"), use_cache=False, workers=2)
-    assert pools  # the feeds were rendered in worker processes (150+ files: parsed here)
+    assert ("_render_handed" if spill_readable else "_render_chunk") in tasks  # rendered in worker processes
+    assert ("_render_chunk" if spill_readable else "_render_handed") not in tasks
     assert parallel.feeds == serial.feeds
     assert snapshot(tmp_path / "parallel" / "output") == snapshot(tmp_path / "serial" / "output")
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from feeds.cache import CacheError, Record
-from feeds.spill import Spill, Target, append, read, read_lights
+from feeds.spill import Spill, Target, append, read, read_blob, read_lights
 
 
 def record(summary: bytes, content: bytes) -> Record:
@@ -130,5 +130,21 @@ def test_light_records_larger_than_what_is_read_at_once_come_back_whole(tmp_path
         spill.add_lights(lights[:3])
         spill.add_lights(lights[3:])
         assert list(spill.lights(spill.take_lights())) == lights
+    finally:
+        spill.close()
+
+
+def test_another_process_reads_a_blob_through_the_target(tmp_path: Path) -> None:
+    spill = Spill(tmp_path)
+    try:
+        spill.add([(b"a", record(b"sa", b"ca"))])
+        first, second = spill.add_blob(b"x" * 100_000), spill.add_blob(b"")
+        target = spill.target
+        assert target is not None, "no /proc/<pid>/fd on this system"
+        assert append(target, [(b"s", b"c")]) is not None  # a worker's text after them
+        assert (read_blob(target, first), read_blob(target, second)) == (b"x" * 100_000, b"")
+        assert list(spill.texts([b"a"])) == [(b"a", b"sa", b"ca")]
+        with pytest.raises(CacheError, match="shorter"):
+            read_blob(target, (first[0], 10_000_000))
     finally:
         spill.close()
