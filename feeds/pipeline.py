@@ -876,9 +876,10 @@ class _Build:
         stores the text that later builds need)."""
         if self.spill is None or self.pool is None or not self.store.persistent:
             return
-        if (target := self.spill.target) is not None:
-            self.keeping = self.pool.submit(_keep_parsed, self.store.path, self.store.persistent, target,
-                                            self.spill.take_lights(), [])
+        if (target := self.spill.target) is None:
+            return
+        if lights := self.spill.take_lights():
+            self.keeping = self.pool.submit(_keep_parsed, self.store.path, self.store.persistent, target, lights, [])
 
     def drop_spill(self) -> None:
         """Close the spill once the text kept is stored: its pages are then freed unwritten.

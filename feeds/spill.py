@@ -20,6 +20,7 @@ thread of the build process that must get the interpreter lock first.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import tempfile
@@ -151,39 +152,33 @@ def read(target: Target, places: Sequence[tuple[bytes, Where]]) -> Iterator[tupl
     """(key, summary, content) of the texts at `places` (`Spill.places`) in the spill `target`,
     read by another process. Raises `CacheError` when the file cannot be opened or is not the
     build's."""
-    try:
-        fd = _open(target, os.O_RDONLY)
-    except OSError as e:
-        raise CacheError(f"cannot open the build's temporary file: {e.strerror}", corrupt=False) from e
-    try:
+    with _reading(target) as fd:
         yield from _texts(fd, places)
-    finally:
-        os.close(fd)
 
 
 def read_lights(target: Target, places: Sequence[Place]) -> Iterator[tuple[bytes, bytes]]:
     """(parse key, light record) at each of `places` (`Spill.take_lights`) in the spill
     `target`, read by another process; raises as `read` does."""
-    try:
-        fd = _open(target, os.O_RDONLY)
-    except OSError as e:
-        raise CacheError(f"cannot open the build's temporary file: {e.strerror}", corrupt=False) from e
-    try:
+    with _reading(target) as fd:
         yield from _lights(fd, places)
-    finally:
-        os.close(fd)
 
 
 def read_blob(target: Target, blob: Blob) -> bytes:
     """The bytes `Spill.add_blob` kept at `blob` in the spill `target`, read by another process;
     raises as `read` does."""
+    offset, size = blob
+    with _reading(target) as fd:
+        return _read_at(fd, size, offset)
+
+
+@contextlib.contextmanager
+def _reading(target: Target) -> Iterator[int]:
     try:
         fd = _open(target, os.O_RDONLY)
     except OSError as e:
         raise CacheError(f"cannot open the build's temporary file: {e.strerror}", corrupt=False) from e
     try:
-        offset, size = blob
-        return _read_at(fd, size, offset)
+        yield fd
     finally:
         os.close(fd)
 
