@@ -319,6 +319,34 @@ def test_a_new_file_that_moves_others_is_built_in_full(
     assert report.parsed == 1  # by the patch that did not work out: the full build took it from the cache
 
 
+def test_a_full_rebuild_sends_each_document_it_renders_to_the_workers_once(
+    site: Settings, tmp_path: Path, groupings: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most feed documents of a full rebuild are reused; the few rendered go to the workers in
+    chunks, and a chunk sent early, because the files reused after it filled the window, is
+    sent once, with the next documents in another."""
+    monkeypatch.setattr(pipeline, "SERIAL_BELOW", 0)  # worker processes even for a few files
+    monkeypatch.setattr(pipeline, "_RENDER_AHEAD", 1)  # a short window, which reaches back to the chunk being filled
+    sent: list[Any] = []
+    send = pipeline._Build.send
+
+    def counting(build: Any, chunk: Any, pool: Any) -> None:
+        sent.append(chunk)
+        send(build, chunk, pool)
+
+    monkeypatch.setattr(pipeline._Build, "send", counting)
+    pipeline.build(site)
+    sent.clear()
+    add(site, "2022/02/sequel.txt", NOT_ALONE["the same minute as another"])
+    report = pipeline.build(site, workers=2)
+    assert groupings == [N, N + 1]
+    assert len(sent) > 1
+    assert len({id(chunk) for chunk in sent}) == len(sent)
+    documents = [(job.feed.path, job.renderer) for chunk in sent for job in chunk.jobs]
+    assert len(set(documents)) == len(documents)
+    assert_as_clean(site, report, tmp_path, groupings)
+
+
 REMOVED = {  # (the added article, how many feeds end when it goes)
     "an article of known feeds": (later, 0),
     "the only article of its author": (lambda text: later(text).replace("By: Victor Wong", "By: Someone Alone"), 1),
