@@ -24,14 +24,16 @@ import contextlib
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from feeds.cache import CacheError, Record
 
 Where = tuple[int, int, int]
 """Where a text is in the spill: the offset of its summary, the summary's length, the content's."""
+_T = TypeVar("_T")
 Place = tuple[bytes, int, int]
 """Where a light record is in the spill: its parse key, its offset, its length."""
 Blob = tuple[int, int]
@@ -79,28 +81,26 @@ class Spill:
         if not entries:
             return
         texts = [(record.summary, record.content) for _, record in entries]
-        try:
-            wheres = _append(self._file.fileno(), texts)
-        except OSError as e:
-            raise CacheError(f"cannot write the build's temporary file: {e.strerror}", corrupt=False) from e
+        wheres = self._write(lambda fd: _append(fd, texts))
         self._where.update(zip((key for key, _ in entries), wheres, strict=True))
 
     def add_lights(self, lights: Sequence[tuple[bytes, bytes]]) -> None:
         """Keep these (parse key, light record) until the build stores them (`take_lights`)."""
         if not lights:
             return
-        try:
-            offset = _write_at_end(self._file.fileno(), b"".join(light for _, light in lights))
-        except OSError as e:
-            raise CacheError(f"cannot write the build's temporary file: {e.strerror}", corrupt=False) from e
+        offset = self._write(lambda fd: _write_at_end(fd, b"".join(light for _, light in lights)))
         for key, light in lights:
             self._lights.append((key, offset, len(light)))
             offset += len(light)
 
     def add_blob(self, data: bytes) -> Blob:
         """Keep `data` for another process to read (`read_blob`)."""
+        return self._write(lambda fd: _write_at_end(fd, data)), len(data)
+
+    def _write(self, write: Callable[[int], _T]) -> _T:
+        """`write` to this file's descriptor; its OSError is a `CacheError`."""
         try:
-            return _write_at_end(self._file.fileno(), data), len(data)
+            return write(self._file.fileno())
         except OSError as e:
             raise CacheError(f"cannot write the build's temporary file: {e.strerror}", corrupt=False) from e
 
