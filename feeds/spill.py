@@ -31,9 +31,9 @@ from typing import TypeVar
 
 from feeds.cache import CacheError, Record
 
+_T = TypeVar("_T")
 Where = tuple[int, int, int]
 """Where a text is in the spill: the offset of its summary, the summary's length, the content's."""
-_T = TypeVar("_T")
 Place = tuple[bytes, int, int]
 """Where a light record is in the spill: its parse key, its offset, its length."""
 Blob = tuple[int, int]
