@@ -71,6 +71,18 @@ def parsed_both_ways(corpus: Path, tmp_path: Path, into: Path | None = None) -> 
     return jobs, serial, parallel
 
 
+def test_files_parsed_together_give_what_each_gives_alone(corpus: Path, tmp_path: Path) -> None:
+    """A worker takes its files through each step together (`_parse_files`); an unreadable file
+    among them leaves the others' results where they were."""
+    settings = make_settings(corpus, tmp_path / "output")
+    jobs = jobs_for(corpus)
+    together = pipeline._parse_files(jobs, settings, page=True)
+    assert together == [pipeline._parse_file(name, path, settings, page=True) for name, path in jobs]
+    unreadable = [name for (name, _), outcome in zip(jobs, together, strict=True) if outcome[0] is None]
+    assert unreadable == ["broken/dangling.txt"]
+    assert 0 < jobs.index(("broken/dangling.txt", str(corpus / "broken" / "dangling.txt"))) < len(jobs) - 1
+
+
 @pytest.mark.usefixtures("always_parallel")
 def test_worker_processes_return_the_serial_records_in_order(corpus: Path, tmp_path: Path) -> None:
     jobs, serial, parallel = parsed_both_ways(corpus, tmp_path)
