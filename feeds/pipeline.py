@@ -220,7 +220,8 @@ def _parse_files(jobs: Sequence[tuple[str, str]], settings: Settings, page: bool
                  into: str | None = None) -> list[Outcome]:
     """`_parse_file` of each (name, path), one step at a time for them all: each step's code
     and data stay in the processor's caches, where one file taken through every step in turn
-    (the reader, the page's template, the system calls) costs 10% more."""
+    (the reader, normalizing, the page's template, the system calls) costs a quarter more
+    (232 µs an article against 186)."""
     reads = [read_stamped(Source(name=name, path=path)) for name, path in jobs]
     options = read_options(settings)
     split = [None if isinstance(got, OSError) else READERS[_suffix(name)](got[0], name, options)
