@@ -1139,8 +1139,9 @@ class _Build:
         """The chunk to a worker: through the spill where the workers can read it (a
         megabyte, which the task queue's pipe takes 3-9 ms to pass), else with the task."""
         assert pool is not None, "a chunk without a pool"
-        if (target := self.spilling().target) is not None:
-            jobs = self.spilling().add_blob(pickle.dumps(chunk.jobs, pickle.HIGHEST_PROTOCOL))
+        spill = self.spilling()
+        if (target := spill.target) is not None:
+            jobs = spill.add_blob(pickle.dumps(chunk.jobs, pickle.HIGHEST_PROTOCOL))
             chunk.future = pool.submit(_render_handed, target, jobs, self.shared)
         else:
             chunk.future = pool.submit(_render_chunk, chunk.jobs, self.shared)
